@@ -1,0 +1,2 @@
+export { importCommand, runImportCli } from './command.ts';
+export { importPaths } from './import-paths.ts';

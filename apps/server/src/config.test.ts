@@ -1,0 +1,111 @@
+import { resolve } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { ConfigError, describeSettings, loadConfig } from './config.ts';
+
+/** The error loadConfig throws for `env`, or a failure when it throws none. */
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  test('an empty environment gives the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      baseUrl: 'http://127.0.0.1:8080',
+      dataDir: resolve('.careloop/data'),
+      dbPoolSize: 10,
+      logLevel: 'info',
+      bodyLimitBytes: 16 * 1024 * 1024,
+      shutdownTimeoutMs: 10_000,
+      exportDir: resolve('.careloop/export'),
+      seedPatients: 200,
+      jobsEnabled: true,
+    });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  test('converts numbers and booleans and resolves directories', () => {
+    const config = loadConfig({
+      PORT: '9090',
+      DB_POOL_SIZE: '4',
+      BODY_LIMIT_BYTES: '2048',
+      SHUTDOWN_TIMEOUT_MS: '0',
+      SEED_PATIENTS: '0',
+      JOBS_ENABLED: '0',
+      CARELOOP_DATA_DIR: 'relative/dir',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toMatchObject({
+      port: 9090,
+      dbPoolSize: 4,
+      bodyLimitBytes: 2048,
+      shutdownTimeoutMs: 0,
+      seedPatients: 0,
+      jobsEnabled: false,
+      dataDir: resolve('relative/dir'),
+      logLevel: 'warn',
+    });
+    expect(loadConfig({ JOBS_ENABLED: 'true' }).jobsEnabled).toBe(true);
+    expect(loadConfig({ JOBS_ENABLED: 'false' }).jobsEnabled).toBe(false);
+  });
+
+  test('the base URL follows host and port unless given, and 0.0.0.0 is shown as localhost', () => {
+    expect(loadConfig({ PORT: '9000', HOST: 'example.internal' }).baseUrl).toBe('http://example.internal:9000');
+    expect(loadConfig({ PORT: '9000', HOST: '0.0.0.0' }).baseUrl).toBe('http://localhost:9000');
+    expect(loadConfig({ CARELOOP_BASE_URL: 'https://care.example.org' }).baseUrl).toBe('https://care.example.org');
+  });
+
+  test('accepts postgres:// and postgresql:// database URLs', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/careloop' }).databaseUrl).toBe(
+      'postgres://u@db:5432/careloop',
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/careloop' }).databaseUrl).toBe('postgresql://db/careloop');
+  });
+
+  test('overrides win over the environment', () => {
+    expect(loadConfig({ PORT: '9090' }, { port: 0 }).port).toBe(0);
+  });
+
+  test.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '8.5'],
+    ['DATABASE_URL', 'mysql://db/careloop'],
+    ['DB_POOL_SIZE', '0'],
+    ['LOG_LEVEL', 'verbose'],
+    ['BODY_LIMIT_BYTES', '10'],
+    ['JOBS_ENABLED', 'yes'],
+    ['CARELOOP_BASE_URL', 'ftp://example.org'],
+    ['SEED_PATIENTS', '-1'],
+  ])('%s=%s is refused with an error naming the variable', (name, value) => {
+    const error = configError({ [name]: value });
+    expect(error.message).toMatch(/^Invalid configuration:/);
+    expect(error.message).toContain(`${name}: `);
+    expect(error.message).toContain(value);
+  });
+
+  test('every wrong variable is reported at once', () => {
+    const message = configError({ PORT: 'abc', LOG_LEVEL: 'loud' }).message;
+    expect(message).toContain('PORT: ');
+    expect(message).toContain('LOG_LEVEL: ');
+  });
+});
+
+describe('describeSettings', () => {
+  test('lists every variable with its default', () => {
+    const names = describeSettings().map(([name]) => name);
+    expect(names).toEqual(
+      expect.arrayContaining(['PORT', 'DATABASE_URL', 'CARELOOP_DATA_DIR', 'BODY_LIMIT_BYTES', 'LOG_LEVEL']),
+    );
+    expect(Object.fromEntries(describeSettings()).PORT).toBe('8080');
+  });
+});

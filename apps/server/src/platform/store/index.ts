@@ -1,0 +1,20 @@
+export {
+  isStoredType,
+  loadDefinitions,
+  patientCompartmentParams,
+  resourceTypes,
+  searchParamsOf,
+} from './definitions.ts';
+export type { HistoryPage } from './history.ts';
+export { resolveReferences } from './references.ts';
+export { maxCount, type SearchResult } from './search/index.ts';
+export {
+  createStore,
+  lockCondition,
+  type Store,
+  type StoreTx,
+  safeId,
+  type WriteOutcome,
+  type WriteResult,
+} from './store.ts';
+export { validate } from './validate.ts';

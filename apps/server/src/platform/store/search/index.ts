@@ -1,0 +1,131 @@
+import type { Resource } from '@medplum/fhirtypes';
+import { type RawBuilder, sql } from 'kysely';
+import type { Executor } from '../write.ts';
+import { criterionSql, sortExpression } from './filters.ts';
+import { type ParsedSearch, parseSearch } from './parse.ts';
+import { shapeResource } from './summary.ts';
+
+export { maxCount } from './parse.ts';
+
+export type SearchOptions = Readonly<{
+  /** `Prefer: handling=lenient`: unknown parameters are ignored instead of rejected. */
+  lenient?: boolean;
+  /** Restricts the search to one patient's compartment (`Patient/{id}/Type`). */
+  compartmentPatient?: string;
+  /** Overrides `_total` (internal callers that only need matches). */
+  total?: 'none' | 'accurate';
+}>;
+
+export type SearchResult = Readonly<{
+  matches: Resource[];
+  included: Resource[];
+  total: number | undefined;
+  parsed: ParsedSearch;
+  hasNext: boolean;
+}>;
+
+const r = sql.raw('r');
+
+/** Runs a FHIR search against the index (DESIGN: one SQL statement for the page, one for the total if asked). */
+export async function search(
+  exec: Executor,
+  resourceType: string | undefined,
+  params: URLSearchParams,
+  options: SearchOptions = {},
+): Promise<SearchResult> {
+  const parsed = parseSearch(resourceType, params, options.lenient ?? false);
+  const where = whereSql(parsed, options);
+  const wantTotal = (options.total ?? parsed.total ?? 'accurate') === 'accurate' || parsed.summary === 'count';
+  if (parsed.summary === 'count') {
+    const total = await count(exec, where);
+    return { matches: [], included: [], total, parsed, hasNext: false };
+  }
+  const order = sql.join(
+    [
+      ...parsed.sort.map((k) => {
+        const expr =
+          k.param === '_id'
+            ? sql`${r}.id`
+            : k.param === '_lastUpdated'
+              ? sql`${r}.last_updated`
+              : sortExpression(k.param, k.descending, r);
+        return sql`${expr} ${sql.raw(k.descending ? 'DESC NULLS LAST' : 'ASC NULLS LAST')}`;
+      }),
+      sql`${r}.rid`,
+    ],
+    sql`, `,
+  );
+  const { rows } = await sql<{ rid: number; resource_type: string; id: string; content: Resource }>`
+    SELECT ${r}.rid, ${r}.resource_type, ${r}.id, ${r}.content FROM resource ${r} WHERE ${where}
+    ORDER BY ${order} LIMIT ${parsed.count + 1} OFFSET ${parsed.offset}`.execute(exec);
+  const hasNext = rows.length > parsed.count;
+  const page = rows.slice(0, parsed.count);
+  let total: number | undefined;
+  if (wantTotal)
+    total =
+      !hasNext && (page.length > 0 || parsed.offset === 0) ? parsed.offset + page.length : await count(exec, where);
+  const included = await includes(exec, parsed, page);
+  return {
+    matches: page.map((row) => shapeResource(row.content, parsed)),
+    included: included.map((res) => shapeResource(res, parsed)),
+    total,
+    parsed,
+    hasNext,
+  };
+}
+
+function whereSql(parsed: ParsedSearch, options: SearchOptions): RawBuilder<unknown> {
+  const conds: RawBuilder<unknown>[] = [sql`NOT ${r}.deleted`];
+  if (parsed.types.length === 1) conds.push(sql`${r}.resource_type = ${parsed.types[0]}`);
+  else if (parsed.types.length > 1) conds.push(sql`${r}.resource_type = ANY(${parsed.types}::text[])`);
+  if (options.compartmentPatient !== undefined)
+    conds.push(sql`${r}.patients @> ARRAY[${options.compartmentPatient}]::text[]`);
+  for (const c of parsed.criteria) conds.push(criterionSql(c, r));
+  return sql.join(conds, sql` AND `);
+}
+
+async function count(exec: Executor, where: RawBuilder<unknown>): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM resource ${r} WHERE ${where}`.execute(exec);
+  return rows[0]?.n ?? 0;
+}
+
+type Row = { rid: number; resource_type: string; id: string; content: Resource };
+
+/** `_include` (with one `:iterate` pass over what was included) and `_revinclude`, without duplicates. */
+async function includes(exec: Executor, parsed: ParsedSearch, page: readonly Row[]): Promise<Resource[]> {
+  if (page.length === 0 || (parsed.include.length === 0 && parsed.revinclude.length === 0)) return [];
+  const seen = new Set(page.map((p) => p.rid));
+  const out: Row[] = [];
+  const add = (rows: Row[]) => {
+    const fresh = rows.filter((x) => !seen.has(x.rid));
+    for (const x of fresh) seen.add(x.rid);
+    out.push(...fresh);
+    return fresh;
+  };
+  let sources: readonly Row[] = page;
+  for (let pass = 0; pass < 2 && sources.length; pass++) {
+    const wanted = parsed.include.filter((i) => pass === 0 || i.iterate);
+    const found: Row[] = [];
+    for (const inc of wanted) {
+      const rids = sources.filter((s) => s.resource_type === inc.param.key.split(':')[0]).map((s) => s.rid);
+      if (!rids.length) continue;
+      const { rows } = await sql<Row>`
+        SELECT t.rid, t.resource_type, t.id, t.content FROM sp_reference x
+        JOIN resource t ON t.resource_type = x.target_type AND t.id = x.target_id AND NOT t.deleted
+        WHERE x.rid = ANY(${rids}::bigint[]) AND x.sp = ${inc.param.key}
+        ${inc.targetType ? sql`AND x.target_type = ${inc.targetType}` : sql``}`.execute(exec);
+      found.push(...add(rows));
+    }
+    sources = found;
+  }
+  for (const rev of parsed.revinclude) {
+    const { rows } = await sql<Row>`
+      SELECT s.rid, s.resource_type, s.id, s.content FROM sp_reference x
+      JOIN unnest(${page.map((p) => p.resource_type)}::text[], ${page.map((p) => p.id)}::text[]) AS m(t, i)
+        ON x.target_type = m.t AND x.target_id = m.i
+      JOIN resource s ON s.rid = x.rid AND NOT s.deleted
+      WHERE x.sp = ${rev.param.key}`.execute(exec);
+    add(rows);
+  }
+  return out.map((o) => o.content);
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { registerBulkExportWorker } from './fhir-api/bulk-export/index.ts';
+import type { Clock } from './platform/clock.ts';
+import type { Db } from './platform/db/index.ts';
+import { createJobQueue, type JobQueue } from './platform/jobs/index.ts';
+import { createStore, loadDefinitions, type Store } from './platform/store/index.ts';
+
+export type Runtime = Readonly<{
+  app: FastifyInstance;
+  store: Store;
+  jobs: JobQueue | undefined;
+  stop(): Promise<void>;
+}>;
+
+/**
+ * Wires one server replica over an open, migrated database: job queue → store (enqueueing into it) → HTTP app →
+ * job handlers → queue start. Shared by `careloop start` and the test harness so both run the same composition.
+ */
+export async function createRuntime(config: Config, db: Db, clock: Clock): Promise<Runtime> {
+  loadDefinitions();
+  // The queue logs through the app's logger (same redaction), which exists only once the app is built.
+  let app: FastifyInstance | undefined;
+  const log = {
+    warn: (o: object, m: string) => app?.log.warn(o, m),
+    error: (o: object, m: string) => app?.log.error(o, m),
+  };
+  const jobs = config.jobsEnabled ? createJobQueue(db, { log }) : undefined;
+  const store = createStore({
+    db,
+    clock,
+    ...(jobs ? { enqueue: (exec, name, data) => jobs.enqueue(exec, name, data) } : {}),
+  });
+  app = await buildApp({ config, db, store, clock, jobs });
+  if (jobs) {
+    // Every replica registers every handler before starting; jobs enqueued by one run once in some replica.
+    await registerBulkExportWorker(jobs, { db, store, clock, exportDir: config.exportDir });
+    await jobs.start();
+  }
+  return {
+    app,
+    store,
+    jobs,
+    async stop() {
+      await app.close();
+      await jobs?.stop();
+    },
+  };
+}
