@@ -16,9 +16,15 @@ export type Runtime = Readonly<{
 
 /**
  * Wires one server replica over an open, migrated database: job queue → store (enqueueing into it) → HTTP app →
- * job handlers → queue start. Shared by `careloop start` and the test harness so both run the same composition.
+ * job handlers → queue start. Shared by `careloop start` and the test harness so both run the same composition;
+ * `queue: false` (tests that need no jobs) leaves the queue out, and with it the features that need one ($export).
  */
-export async function createRuntime(config: Config, db: Db, clock: Clock): Promise<Runtime> {
+export async function createRuntime(
+  config: Config,
+  db: Db,
+  clock: Clock,
+  options: { queue?: boolean } = {},
+): Promise<Runtime> {
   loadDefinitions();
   // The queue logs through the app's logger (same redaction), which exists only once the app is built.
   let app: FastifyInstance | undefined;
@@ -26,7 +32,7 @@ export async function createRuntime(config: Config, db: Db, clock: Clock): Promi
     warn: (o: object, m: string) => app?.log.warn(o, m),
     error: (o: object, m: string) => app?.log.error(o, m),
   };
-  const jobs = config.jobsEnabled ? createJobQueue(db, { log }) : undefined;
+  const jobs = (options.queue ?? true) ? createJobQueue(db, { log }) : undefined;
   const store = createStore({
     db,
     clock,
@@ -34,8 +40,11 @@ export async function createRuntime(config: Config, db: Db, clock: Clock): Promi
   });
   app = await buildApp({ config, db, store, clock, jobs });
   if (jobs) {
-    // Every replica registers every handler before starting; jobs enqueued by one run once in some replica.
-    await registerBulkExportWorker(jobs, { db, store, clock, exportDir: config.exportDir });
+    // Every working replica registers every handler before starting; a job enqueued by any replica runs once in one
+    // of them. JOBS_ENABLED=false makes an enqueue-only replica; PGlite serves one process, which must do the work.
+    if (config.jobsEnabled || db.engine === 'pglite') {
+      await registerBulkExportWorker(jobs, { db, store, clock, exportDir: config.exportDir });
+    }
     await jobs.start();
   }
   return {

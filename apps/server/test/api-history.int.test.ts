@@ -115,6 +115,12 @@ describe('history', () => {
     expect(flatten(pages)).toEqual(expected((w) => w.at >= since));
     expect(pages[0]?.total).toBe(writes.length - 5);
     expectOutcome(await fhir.get('_history?_since=yesterday'), 400);
+    // Forms that Date.parse accepts but are not FHIR instants (found by the property test: PostgreSQL rejected them).
+    expectOutcome(await fhir.get('_history?_since=Mar%205'), 400);
+    expectOutcome(await fhir.get('_history?_since=2026-03-01%2010:00'), 400);
+    // A date means its first moment.
+    expect((await fhir.search('_history?_since=2026-03-01&_count=0')).total).toBe(writes.length);
+    expect((await fhir.search('_history?_since=2026-03-02&_count=0')).total).toBe(0);
   });
 
   test('paging past the end gives an empty page without a next link', async () => {

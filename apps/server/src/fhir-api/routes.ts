@@ -2,7 +2,14 @@ import { allOk, badRequest, notFound, notSupported, preconditionFailed } from '@
 import type { Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { invalid, OutcomeError } from '../platform/errors.ts';
-import { isStoredType, lockCondition, maxCount, type Store, safeId, type WriteResult } from '../platform/store/index.ts';
+import {
+  isStoredType,
+  lockCondition,
+  maxCount,
+  type Store,
+  safeId,
+  type WriteResult,
+} from '../platform/store/index.ts';
 import { type BulkExportDeps, bulkExportRoutes } from './bulk-export/index.ts';
 import { fullUrl, historyBundle, searchsetBundle } from './bundle.ts';
 import { capabilityStatement } from './capability.ts';
@@ -103,6 +110,19 @@ export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExp
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_r, body, done) =>
     done(null, String(body)),
   );
+
+  // FHIR JSON only (R4 §3.1.0.1.10): a client that accepts neither JSON nor anything gets 406 rather than a surprise.
+  app.addHook('onRequest', async (request) => {
+    const accept = String(request.headers.accept ?? '*/*');
+    const format = queryOf(request).get('_format') ?? '';
+    const acceptsJson = /json|\*\/\*|application\/\*/i.test(accept);
+    if (!acceptsJson || (format !== '' && !/json/i.test(format))) {
+      throw new OutcomeError(
+        notSupported('CareLoop serves FHIR JSON only (application/fhir+json)', acceptsJson ? '_format' : 'Accept'),
+        406,
+      );
+    }
+  });
 
   app.get('/metadata', async (_request, reply) =>
     reply.type(fhirJson).send(capabilityStatement(baseUrl, { bulkExport: bulkExport !== undefined })),

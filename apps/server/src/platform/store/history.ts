@@ -1,3 +1,4 @@
+import { dateRange } from '@careloop/fhir';
 import type { Resource } from '@medplum/fhirtypes';
 import { sql } from 'kysely';
 import { invalid } from '../errors.ts';
@@ -22,14 +23,17 @@ export async function history(
   scope: { resourceType?: string | undefined; id?: string | undefined },
   options: HistoryOptions,
 ): Promise<HistoryPage> {
-  if (options.since !== undefined && Number.isNaN(Date.parse(options.since)))
-    throw invalid('_since must be an instant', '_since');
+  // Date.parse accepts forms PostgreSQL rejects (e.g. "1001 "): read _since as a FHIR dateTime and compare with the
+  // first moment of its range (R4 §3.1.0.9: an instant; a coarser value means its start).
+  const range = options.since === undefined ? undefined : dateRange(options.since);
+  if (options.since !== undefined && !range) throw invalid('_since must be an instant', '_since');
+  const since = range ? new Date(range[0]).toISOString() : undefined;
   const where = sql.join(
     [
       sql`true`,
       ...(scope.resourceType ? [sql`r.resource_type = ${scope.resourceType}`] : []),
       ...(scope.id ? [sql`r.id = ${scope.id}`] : []),
-      ...(options.since ? [sql`v.last_updated >= ${options.since}::timestamptz`] : []),
+      ...(since ? [sql`v.last_updated >= ${since}::timestamptz`] : []),
     ],
     sql` AND `,
   );
