@@ -13,9 +13,10 @@ export function dateRange(value: string): readonly [number, number] | undefined 
   const year = Number(y);
   const month = mo ? Number(mo) - 1 : 0;
   const day = d ? Number(d) : 1;
-  if (month > 11 || day < 1 || day > 31) return undefined;
+  // R4's date grammar has no year 0000 (and PostgreSQL has none either).
+  if (year === 0 || month > 11 || day < 1 || day > 31) return undefined;
   const offset = tz && tz !== 'Z' ? offsetMinutes(tz) : 0;
-  const base = Date.UTC(
+  const base = utc(
     year,
     month,
     day,
@@ -27,13 +28,21 @@ export function dateRange(value: string): readonly [number, number] | undefined 
   if (Number.isNaN(base) || new Date(base).getUTCDate() !== day) return undefined;
   const lo = base - offset * 60_000;
   let next: number;
-  if (!mo) next = Date.UTC(year + 1, 0, 1);
-  else if (!d) next = Date.UTC(year, month + 1, 1);
-  else if (!h) next = Date.UTC(year, month, day + 1);
+  if (!mo) next = utc(year + 1, 0, 1);
+  else if (!d) next = utc(year, month + 1, 1);
+  else if (!h) next = utc(year, month, day + 1);
   else if (!s) next = base + 60_000;
   else if (!frac) next = base + 1000;
   else next = base + 1;
   return [lo, next - offset * 60_000 - 1];
+}
+
+/** Date.UTC, except that years 0–99 stay years 0–99 (Date.UTC maps them to 1900–1999). */
+function utc(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, day);
+  d.setUTCHours(hour, minute, second, ms);
+  return d.getTime();
 }
 
 function offsetMinutes(tz: string): number {

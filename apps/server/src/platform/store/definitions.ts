@@ -96,6 +96,11 @@ export type SearchParamDef = Readonly<{
   definition: SearchParameter;
 }>;
 
+// Parameters every resource has (R4 §3.1.1.4.1 "Parameters for all resources"); medplum's index replaces these
+// with its own definitions, so the R4 ones are taken from the R4 bundle and their `Resource.` path rebased per type.
+const commonCodes = new Set(['_tag', '_profile', '_security', '_source']);
+let commonParams: SearchParameter[] = [];
+
 let loaded = false;
 const paramsByType = new Map<string, ReadonlyMap<string, SearchParamDef>>();
 const compartmentParams = new Map<string, readonly string[]>();
@@ -105,7 +110,11 @@ export function loadDefinitions(): void {
   if (loaded) return;
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
-  indexSearchParameterBundle(readJson('fhir/r4/search-parameters.json') as Bundle<SearchParameter>);
+  const r4Params = readJson('fhir/r4/search-parameters.json') as Bundle<SearchParameter>;
+  indexSearchParameterBundle(r4Params);
+  commonParams = (r4Params.entry ?? []).flatMap((e) =>
+    e.resource && commonCodes.has(e.resource.code ?? '') ? [e.resource] : [],
+  );
   const compartment = readJson('fhir/r4/compartmentdefinition-patient.json') as CompartmentDefinition;
   for (const r of compartment.resource ?? []) if (r.param?.length) compartmentParams.set(r.code, r.param);
   for (const type of resourceTypes) paramsByType.set(type, buildParams(type));
@@ -117,7 +126,11 @@ const tableParams = new Set(['_id', '_lastUpdated']);
 
 function buildParams(type: string): Map<string, SearchParamDef> {
   const out = new Map<string, SearchParamDef>();
-  for (const [code, sp] of Object.entries(getSearchParameters(type) ?? {})) {
+  const own = Object.entries(getSearchParameters(type) ?? {}).filter(([code]) => !commonCodes.has(code));
+  const common = commonParams.map(
+    (sp) => [sp.code as string, { ...sp, expression: sp.expression?.replace(/^Resource\./, `${type}.`) }] as const,
+  );
+  for (const [code, sp] of [...own, ...common]) {
     // Only the standard R4 parameters; medplum adds its own (_project, _compartment…).
     if (!sp.url?.startsWith('http://hl7.org/fhir/SearchParameter/') || tableParams.has(code)) continue;
     if (!(indexedParamTypes as readonly string[]).includes(sp.type ?? '') || !sp.expression) continue;
