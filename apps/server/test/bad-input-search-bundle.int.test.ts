@@ -68,7 +68,15 @@ describe('bad search parameters', () => {
 
   test('a bad If-None-Exist condition is 400 and creates nothing', async () => {
     const body = JSON.stringify({ resourceType: 'Patient' });
-    for (const condition of ['identifier=a%00b', 'nonsense=1', 'birthdate=notadate', '_id.x=1']) {
+    // Result parameters alone select nothing, so they would match every resource: refused too.
+    for (const condition of [
+      'identifier=a%00b',
+      'nonsense=1',
+      'birthdate=notadate',
+      '_id.x=1',
+      '_count=5',
+      '_sort=_id',
+    ]) {
       await rejected('POST', 'Patient', 400, body, { ...json, 'if-none-exist': condition });
     }
     const bundle = {

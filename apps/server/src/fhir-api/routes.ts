@@ -269,7 +269,11 @@ export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExp
     await store.read('Patient', id);
     const params = queryOf(request);
     const searchType = sub === '$everything' || sub === '*' ? undefined : sub;
-    const result = await store.search(searchType, params, { compartmentPatient: id, lenient: isLenient(request) });
+    const result = await store.search(searchType, params, {
+      compartmentPatient: id,
+      lenient: isLenient(request),
+      includeReferenced: sub === '$everything',
+    });
     return reply.type(fhirJson).send(searchsetBundle(base, `Patient/${id}/${sub}`, params, result));
   });
 

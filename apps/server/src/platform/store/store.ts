@@ -292,6 +292,19 @@ function checkIfMatch(ifMatch: string, currentVersion: number | undefined, delet
  * then find it). Used by If-None-Exist and by transaction entries with `ifNoneExist`; released at commit or
  * rollback. Returns the condition's search parameters. On PGlite (one session) it only orders what is already serial.
  */
+const resultParams = new Set([
+  '_count',
+  '_offset',
+  '_sort',
+  '_total',
+  '_summary',
+  '_elements',
+  '_include',
+  '_revinclude',
+  '_format',
+  '_pretty',
+]);
+
 export async function lockCondition(
   tx: StoreTx,
   resourceType: string,
@@ -300,7 +313,10 @@ export async function lockCondition(
 ): Promise<URLSearchParams> {
   const query = condition.includes('?') ? condition.slice(condition.indexOf('?') + 1) : condition;
   const params = new URLSearchParams(query);
-  if ([...params.keys()].length === 0) throw invalid('The condition must contain search parameters', expression);
+  // Result parameters (_count, _sort…) select nothing: a condition made only of them would match everything.
+  if (![...params.keys()].some((k) => !resultParams.has(k))) {
+    throw invalid('The condition must contain search criteria', expression);
+  }
   const canonical = [...params.entries()]
     .map(([k, v]) => `${k}=${v}`)
     .sort()

@@ -14,6 +14,11 @@ export type SearchOptions = Readonly<{
   compartmentPatient?: string;
   /** Overrides `_total` (internal callers that only need matches). */
   total?: 'none' | 'accurate';
+  /**
+   * `Patient/$everything`: also include what the page's resources refer to (practitioners, organizations,
+   * medications…), except other patients, whose data is never pulled in through a reference.
+   */
+  includeReferenced?: boolean;
 }>;
 
 export type SearchResult = Readonly<{
@@ -64,7 +69,7 @@ export async function search(
   if (wantTotal)
     total =
       !hasNext && (page.length > 0 || parsed.offset === 0) ? parsed.offset + page.length : await count(exec, where);
-  const included = await includes(exec, parsed, page);
+  const included = await includes(exec, parsed, page, options.includeReferenced ?? false);
   return {
     matches: page.map((row) => shapeResource(row.content, parsed)),
     included: included.map((res) => shapeResource(res, parsed)),
@@ -92,8 +97,13 @@ async function count(exec: Executor, where: RawBuilder<unknown>): Promise<number
 type Row = { rid: number; resource_type: string; id: string; content: Resource };
 
 /** `_include` (with one `:iterate` pass over what was included) and `_revinclude`, without duplicates. */
-async function includes(exec: Executor, parsed: ParsedSearch, page: readonly Row[]): Promise<Resource[]> {
-  if (page.length === 0 || (parsed.include.length === 0 && parsed.revinclude.length === 0)) return [];
+async function includes(
+  exec: Executor,
+  parsed: ParsedSearch,
+  page: readonly Row[],
+  referenced: boolean,
+): Promise<Resource[]> {
+  if (page.length === 0 || (parsed.include.length === 0 && parsed.revinclude.length === 0 && !referenced)) return [];
   const seen = new Set(page.map((p) => p.rid));
   const out: Row[] = [];
   const add = (rows: Row[]) => {
@@ -117,6 +127,13 @@ async function includes(exec: Executor, parsed: ParsedSearch, page: readonly Row
       found.push(...add(rows));
     }
     sources = found;
+  }
+  if (referenced) {
+    const { rows } = await sql<Row>`
+      SELECT DISTINCT t.rid, t.resource_type, t.id, t.content FROM sp_reference x
+      JOIN resource t ON t.resource_type = x.target_type AND t.id = x.target_id AND NOT t.deleted
+      WHERE x.rid = ANY(${page.map((p) => p.rid)}::bigint[]) AND t.resource_type <> 'Patient'`.execute(exec);
+    add(rows);
   }
   for (const rev of parsed.revinclude) {
     const { rows } = await sql<Row>`
