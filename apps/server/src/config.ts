@@ -81,6 +81,14 @@ function convert(text: string, key: keyof Config): unknown {
   return text;
 }
 
+/**
+ * A secret for one CLI run (`CARELOOP_NEW_PASSWORD` for `careloop users`): read here, like every environment variable,
+ * but kept out of the frozen Config that the server passes around.
+ */
+export function oneOffSecret(name: 'CARELOOP_NEW_PASSWORD', env: Env = process.env): string | undefined {
+  return env[name];
+}
+
 /** The settings table, for `careloop config` and the README. */
 export function describeSettings(): readonly (readonly [string, string])[] {
   return settings.map(([name, , fallback]) => [name, fallback] as const);

@@ -1,9 +1,11 @@
 import { openStore, startServer } from '../main.ts';
 import { migrate } from '../platform/db/index.ts';
+import { auditCommand } from './audit.ts';
 import type { Command } from './command.ts';
 import { exportCommand } from './export/index.ts';
 import { importCommand } from './import/index.ts';
 import { isEmpty, loadDemoPopulation } from './load-demo.ts';
+import { usersCommand } from './users.ts';
 
 /** The demo population is "as of" today: deterministic for a day, with discharges that are recent whenever it runs. */
 const startOfUtcDay = () => new Date(new Date().toISOString().slice(0, 10));
@@ -75,4 +77,12 @@ const seed: Command = {
   },
 };
 
-export const commands: readonly Command[] = [start, migrateCommand, seed, importCommand, exportCommand];
+export const commands: readonly Command[] = [
+  start,
+  migrateCommand,
+  seed,
+  importCommand,
+  exportCommand,
+  auditCommand,
+  usersCommand,
+];
