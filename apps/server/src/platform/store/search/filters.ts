@@ -56,6 +56,16 @@ export function criterionSql(c: Criterion, r: Sql): Sql {
   }
 }
 
+/**
+ * The rids a positive parameter criterion matches, straight from its index table: the set a search can be driven
+ * from without touching the resource table (index rows exist only for current, live versions).
+ */
+export function matchingRids(c: Extract<Criterion, { kind: 'param' }>): Sql {
+  const x = nextAlias('d');
+  const conds = c.values.map((v) => valueSql(c.param, c.modifier, v, x, c.name));
+  return sql`(SELECT DISTINCT ${x}.rid FROM ${sql.table(tableOf[c.param.type])} ${x} WHERE ${x}.sp = ${c.param.key} AND ${or(conds)})`;
+}
+
 function paramSql(param: SearchParamDef, modifier: string | undefined, values: string[], r: Sql, name: string): Sql {
   const x = nextAlias('x');
   const table = sql.table(tableOf[param.type]);

@@ -1,8 +1,8 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../write.ts';
-import { criterionSql, sortExpression } from './filters.ts';
-import { type ParsedSearch, parseSearch } from './parse.ts';
+import { criterionSql, matchingRids, sortExpression } from './filters.ts';
+import { type Criterion, type ParsedSearch, parseSearch } from './parse.ts';
 import { shapeResource } from './summary.ts';
 
 export { maxCount } from './parse.ts';
@@ -39,36 +39,38 @@ export async function search(
   options: SearchOptions = {},
 ): Promise<SearchResult> {
   const parsed = parseSearch(resourceType, params, options.lenient ?? false);
-  const where = whereSql(parsed, options);
+  const { from, where } = plan(parsed, options);
   const wantTotal = (options.total ?? parsed.total ?? 'accurate') === 'accurate' || parsed.summary === 'count';
   if (parsed.summary === 'count') {
-    const total = await count(exec, where);
+    const total = await count(exec, from, where);
     return { matches: [], included: [], total, parsed, hasNext: false };
   }
-  const order = sql.join(
-    [
-      ...parsed.sort.map((k) => {
-        const expr =
-          k.param === '_id'
-            ? sql`${r}.id`
-            : k.param === '_lastUpdated'
-              ? sql`${r}.last_updated`
-              : sortExpression(k.param, k.descending, r);
-        return sql`${expr} ${sql.raw(k.descending ? 'DESC NULLS LAST' : 'ASC NULLS LAST')}`;
-      }),
-      sql`${r}.rid`,
-    ],
-    sql`, `,
+  const keys = parsed.sort.map((k) =>
+    k.param === '_id'
+      ? sql`${r}.id`
+      : k.param === '_lastUpdated'
+        ? sql`${r}.last_updated`
+        : sortExpression(k.param, k.descending, r),
   );
+  const direction = (i: number) => sql.raw(parsed.sort[i]?.descending ? 'DESC NULLS LAST' : 'ASC NULLS LAST');
+  const orderBy = (alias: (i: number) => RawBuilder<unknown>, rid: RawBuilder<unknown>) =>
+    sql.join([...keys.map((_, i) => sql`${alias(i)} ${direction(i)}`), rid], sql`, `);
+  // Phase 1 selects only rids and sort keys (from the index when it can drive); phase 2 fetches the page's content.
+  const pageQuery = sql`
+    SELECT ${sql.join([sql`${r}.rid`, ...keys.map((k, i) => sql`${k} AS ${sql.raw(`k${i}`)}`)], sql`, `)}
+    FROM ${from} WHERE ${where}
+    ORDER BY ${orderBy((i) => sql.raw(`k${i}`), sql`${r}.rid`)} LIMIT ${parsed.count + 1} OFFSET ${parsed.offset}`;
   const { rows } = await sql<{ rid: number; resource_type: string; id: string; content: Resource }>`
-    SELECT ${r}.rid, ${r}.resource_type, ${r}.id, ${r}.content FROM resource ${r} WHERE ${where}
-    ORDER BY ${order} LIMIT ${parsed.count + 1} OFFSET ${parsed.offset}`.execute(exec);
+    SELECT res.rid, res.resource_type, res.id, res.content FROM (${pageQuery}) p JOIN resource res ON res.rid = p.rid
+    ORDER BY ${orderBy((i) => sql.raw(`p.k${i}`), sql`p.rid`)}`.execute(exec);
   const hasNext = rows.length > parsed.count;
   const page = rows.slice(0, parsed.count);
   let total: number | undefined;
   if (wantTotal)
     total =
-      !hasNext && (page.length > 0 || parsed.offset === 0) ? parsed.offset + page.length : await count(exec, where);
+      !hasNext && (page.length > 0 || parsed.offset === 0)
+        ? parsed.offset + page.length
+        : await count(exec, from, where);
   const included = await includes(exec, parsed, page, options.includeReferenced ?? false);
   return {
     matches: page.map((row) => shapeResource(row.content, parsed)),
@@ -79,18 +81,41 @@ export async function search(
   };
 }
 
-function whereSql(parsed: ParsedSearch, options: SearchOptions): RawBuilder<unknown> {
+type Plan = { from: RawBuilder<unknown>; where: RawBuilder<unknown> };
+
+/**
+ * Where the search reads from. When every criterion and sort key can be answered from the index (no `_id`,
+ * `_lastUpdated`, compartment or multi-type search), the first positive parameter criterion drives: its index rows
+ * give the candidate rids (`sp` keys already carry the type, and index rows exist only for live versions), so the
+ * resource table is read only for the page. A worklist query (`Task?owner=…&status=…&_sort=…`) thus never reads the
+ * thousands of Task rows it does not return. Otherwise the resource table drives.
+ */
+function plan(parsed: ParsedSearch, options: SearchOptions): Plan {
+  const rest = (except?: Criterion) => parsed.criteria.filter((c) => c !== except).map((c) => criterionSql(c, r));
+  const indexOnly =
+    parsed.types.length === 1 &&
+    options.compartmentPatient === undefined &&
+    parsed.criteria.every((c) => c.kind !== 'id' && c.kind !== 'lastUpdated' && c.kind !== 'has') &&
+    parsed.sort.every((k) => typeof k.param !== 'string');
+  const driver = indexOnly
+    ? parsed.criteria.find(
+        (c): c is Extract<Criterion, { kind: 'param' }> =>
+          c.kind === 'param' && (c.modifier === undefined || /^[A-Z]/.test(c.modifier)),
+      )
+    : undefined;
+  if (driver) {
+    return { from: sql`${matchingRids(driver)} ${r}`, where: sql.join([sql`true`, ...rest(driver)], sql` AND `) };
+  }
   const conds: RawBuilder<unknown>[] = [sql`NOT ${r}.deleted`];
   if (parsed.types.length === 1) conds.push(sql`${r}.resource_type = ${parsed.types[0]}`);
   else if (parsed.types.length > 1) conds.push(sql`${r}.resource_type = ANY(${parsed.types}::text[])`);
   if (options.compartmentPatient !== undefined)
     conds.push(sql`${r}.patients @> ARRAY[${options.compartmentPatient}]::text[]`);
-  for (const c of parsed.criteria) conds.push(criterionSql(c, r));
-  return sql.join(conds, sql` AND `);
+  return { from: sql`resource ${r}`, where: sql.join([...conds, ...rest()], sql` AND `) };
 }
 
-async function count(exec: Executor, where: RawBuilder<unknown>): Promise<number> {
-  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM resource ${r} WHERE ${where}`.execute(exec);
+async function count(exec: Executor, from: RawBuilder<unknown>, where: RawBuilder<unknown>): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM ${from} WHERE ${where}`.execute(exec);
   return rows[0]?.n ?? 0;
 }
 
