@@ -286,12 +286,7 @@ function checkIfMatch(ifMatch: string, currentVersion: number | undefined, delet
   }
 }
 
-/**
- * Takes the transaction-scoped advisory lock that every conditional create of `resourceType` with this condition
- * holds while it searches and inserts, so concurrent identical requests queue and exactly one creates (the others
- * then find it). Used by If-None-Exist and by transaction entries with `ifNoneExist`; released at commit or
- * rollback. Returns the condition's search parameters. On PGlite (one session) it only orders what is already serial.
- */
+// Result parameters select nothing: a condition made only of them would match every resource.
 const resultParams = new Set([
   '_count',
   '_offset',
@@ -305,6 +300,12 @@ const resultParams = new Set([
   '_pretty',
 ]);
 
+/**
+ * Takes the transaction-scoped advisory lock that every conditional create of `resourceType` with this condition
+ * holds while it searches and inserts, so concurrent identical requests queue and exactly one creates (the others
+ * then find it). Used by If-None-Exist and by transaction entries with `ifNoneExist`; released at commit or
+ * rollback. Returns the condition's search parameters. On PGlite (one session) it only orders what is already serial.
+ */
 export async function lockCondition(
   tx: StoreTx,
   resourceType: string,
@@ -313,7 +314,6 @@ export async function lockCondition(
 ): Promise<URLSearchParams> {
   const query = condition.includes('?') ? condition.slice(condition.indexOf('?') + 1) : condition;
   const params = new URLSearchParams(query);
-  // Result parameters (_count, _sort…) select nothing: a condition made only of them would match everything.
   if (![...params.keys()].some((k) => !resultParams.has(k))) {
     throw invalid('The condition must contain search criteria', expression);
   }
