@@ -85,7 +85,8 @@ CREATE TABLE sp_reference (
   -- absolute or canonical references that do not name a local resource
   url text
 );
-CREATE INDEX sp_reference_target ON sp_reference (sp, target_id, target_type);
+-- INCLUDE (rid): the driving step of a search by reference (a worklist by owner) is an index-only scan.
+CREATE INDEX sp_reference_target ON sp_reference (sp, target_id, target_type) INCLUDE (rid);
 CREATE INDEX sp_reference_rev ON sp_reference (target_id, target_type);
 CREATE INDEX sp_reference_rid ON sp_reference (rid, sp) INCLUDE (target_type, target_id);
 
