@@ -1,10 +1,10 @@
-import { allOk, badRequest, notFound, notSupported, preconditionFailed } from '@careloop/fhir';
+import { allOk, badRequest, notFound, notSupported } from '@careloop/fhir';
 import type { Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { invalid, OutcomeError } from '../platform/errors.ts';
 import {
+  findByCondition,
   isStoredType,
-  lockCondition,
   maxCount,
   type Store,
   safeId,
@@ -185,12 +185,7 @@ export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExp
     if ([...params.keys()].length === 0) throw invalid('Conditional update needs search parameters', 'url');
     const result = await store.transaction(async (tx) => {
       // Concurrent conditional updates that find nothing would each create: they queue on the condition's lock.
-      await lockCondition(tx, type, params.toString(), 'url');
-      params.set('_count', '2');
-      const found = await tx.search(type, params, { total: 'none' });
-      if (found.matches.length > 1)
-        throw new OutcomeError(preconditionFailed('More than one resource matches', 'url'), 412);
-      const match = found.matches[0];
+      const match = await findByCondition(tx, type, params.toString(), 'url');
       if (match) {
         if (resource.id && resource.id !== match.id)
           throw invalid('Resource id does not match the resource found', `${type}.id`);
@@ -223,11 +218,8 @@ export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExp
     const params = queryOf(request);
     if ([...params.keys()].length === 0) throw invalid('Conditional delete needs search parameters', 'url');
     await store.transaction(async (tx) => {
-      params.set('_count', '2');
-      const found = await tx.search(type, params, { total: 'none' });
-      if (found.matches.length > 1)
-        throw new OutcomeError(preconditionFailed('More than one resource matches', 'url'), 412);
-      if (found.matches[0]) await tx.delete(type, found.matches[0].id as string);
+      const match = await findByCondition(tx, type, params.toString(), 'url');
+      if (match) await tx.delete(type, match.id as string);
     });
     return reply.status(204).send();
   });

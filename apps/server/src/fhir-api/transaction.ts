@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { outcome, parseReference, preconditionFailed } from '@careloop/fhir';
+import { outcome, parseReference } from '@careloop/fhir';
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { invalid, OutcomeError } from '../platform/errors.ts';
-import { isStoredType, lockCondition, resolveReferences, type StoreTx } from '../platform/store/index.ts';
+import { findByCondition, isStoredType, resolveReferences, type StoreTx } from '../platform/store/index.ts';
 
 export type BundleOptions = Readonly<{
   /**
@@ -128,19 +128,9 @@ async function runTransaction(
       let conditional = false;
       if (ifNoneExist) {
         // The same lock as a conditional create over REST, so concurrent Bundles with this condition create once.
-        const params = await lockCondition(tx, type, ifNoneExist, `Bundle.entry[${e.index}].request.ifNoneExist`);
-        params.set('_count', '2');
-        const found = await tx.search(type, params, { total: 'none' });
-        if (found.matches.length > 1)
-          throw new OutcomeError(
-            preconditionFailed(
-              'More than one resource matches ifNoneExist',
-              `Bundle.entry[${e.index}].request.ifNoneExist`,
-            ),
-            412,
-          );
-        if (found.matches[0]) {
-          id = found.matches[0].id as string;
+        const found = await findByCondition(tx, type, ifNoneExist, `Bundle.entry[${e.index}].request.ifNoneExist`);
+        if (found) {
+          id = found.id as string;
           conditional = true;
         }
       }
@@ -236,13 +226,8 @@ async function updateEntry(tx: StoreTx, base: string, e: Entry): Promise<BundleE
   const [path = '', query] = e.url.split('?');
   let resource = e.resource as Resource;
   if (query !== undefined) {
-    const found = await tx.search(path, new URLSearchParams(`${query}&_count=2`), { total: 'none' });
-    if (found.matches.length > 1)
-      throw new OutcomeError(
-        preconditionFailed('More than one resource matches', `Bundle.entry[${e.index}].request.url`),
-        412,
-      );
-    resource = { ...resource, id: found.matches[0]?.id ?? resource.id ?? randomUUID() };
+    const found = await findByCondition(tx, path, query, `Bundle.entry[${e.index}].request.url`);
+    resource = { ...resource, id: found?.id ?? resource.id ?? randomUUID() };
   }
   if (!resource.id || !fhirId.test(resource.id))
     throw invalid('Resource id is required', `Bundle.entry[${e.index}].resource.id`);

@@ -10,7 +10,7 @@ export { resolveReferences } from './references.ts';
 export { maxCount, type SearchResult } from './search/index.ts';
 export {
   createStore,
-  lockCondition,
+  findByCondition,
   type Store,
   type StoreTx,
   safeId,

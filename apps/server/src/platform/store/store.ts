@@ -9,7 +9,7 @@ import { invalid, OutcomeError } from '../errors.ts';
 import { isStoredType } from './definitions.ts';
 import { type HistoryOptions, type HistoryPage, history } from './history.ts';
 import { applyPatch, type PatchOperation } from './patch.ts';
-import { type SearchOptions, type SearchResult, search } from './search/index.ts';
+import { resultParams, type SearchOptions, type SearchResult, search } from './search/index.ts';
 import { isFhirId } from './storable.ts';
 import { validate } from './validate.ts';
 import { type Executor, keyOf, loadCurrent, type VersionWrite, writeVersions } from './write.ts';
@@ -114,7 +114,7 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean): StoreTx {
       return inTransaction(async (tx) => {
         validate(resource);
         if (options.ifNoneExist) {
-          const existing = await findOneForCondition(tx, resource.resourceType, options.ifNoneExist);
+          const existing = await findByCondition(tx, resource.resourceType, options.ifNoneExist);
           if (existing) return { resource: existing as T, outcome: 'existing' as const };
         }
         const stored = stamp(resource, randomUUID(), 1, now());
@@ -286,27 +286,13 @@ function checkIfMatch(ifMatch: string, currentVersion: number | undefined, delet
   }
 }
 
-// Result parameters select nothing: a condition made only of them would match every resource.
-const resultParams = new Set([
-  '_count',
-  '_offset',
-  '_sort',
-  '_total',
-  '_summary',
-  '_elements',
-  '_include',
-  '_revinclude',
-  '_format',
-  '_pretty',
-]);
-
 /**
  * Takes the transaction-scoped advisory lock that every conditional create of `resourceType` with this condition
  * holds while it searches and inserts, so concurrent identical requests queue and exactly one creates (the others
  * then find it). Used by If-None-Exist and by transaction entries with `ifNoneExist`; released at commit or
  * rollback. Returns the condition's search parameters. On PGlite (one session) it only orders what is already serial.
  */
-export async function lockCondition(
+async function lockCondition(
   tx: StoreTx,
   resourceType: string,
   condition: string,
@@ -314,7 +300,7 @@ export async function lockCondition(
 ): Promise<URLSearchParams> {
   const query = condition.includes('?') ? condition.slice(condition.indexOf('?') + 1) : condition;
   const params = new URLSearchParams(query);
-  if (![...params.keys()].some((k) => !resultParams.has(k))) {
+  if (![...params.keys()].some((k) => !resultParams.has(k.split(':')[0] as string))) {
     throw invalid('The condition must contain search criteria', expression);
   }
   const canonical = [...params.entries()]
@@ -327,16 +313,22 @@ export async function lockCondition(
   return params;
 }
 
-/** Conditional create: the one match of the condition, searched under {@link lockCondition}. */
-async function findOneForCondition(
+/**
+ * The single resource a condition (If-None-Exist, a conditional update or delete, a Bundle entry's ifNoneExist or
+ * conditional url) matches, searched under {@link lockCondition} so concurrent requests with the same condition
+ * queue; undefined when none; 412 naming `expression` when several match.
+ */
+export async function findByCondition(
   tx: StoreTx,
   resourceType: string,
   condition: string,
+  expression = 'If-None-Exist',
 ): Promise<Resource | undefined> {
-  const params = await lockCondition(tx, resourceType, condition);
+  const params = await lockCondition(tx, resourceType, condition, expression);
   params.set('_count', '2');
   const found = await tx.search(resourceType, params, { total: 'none' });
-  if (found.matches.length > 1)
-    throw new OutcomeError(preconditionFailed('More than one resource matches If-None-Exist', 'If-None-Exist'), 412);
+  if (found.matches.length > 1) {
+    throw new OutcomeError(preconditionFailed('More than one resource matches the condition', expression), 412);
+  }
   return found.matches[0];
 }

@@ -5,7 +5,7 @@ import { criterionSql, matchingRids, sortExpression } from './filters.ts';
 import { type Criterion, type ParsedSearch, parseSearch } from './parse.ts';
 import { shapeResource } from './summary.ts';
 
-export { maxCount } from './parse.ts';
+export { maxCount, resultParams } from './parse.ts';
 
 export type SearchOptions = Readonly<{
   /** `Prefer: handling=lenient`: unknown parameters are ignored instead of rejected. */

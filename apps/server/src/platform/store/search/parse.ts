@@ -29,6 +29,20 @@ export type ParsedSearch = {
 export const maxCount = 1000;
 const defaultCount = 20;
 
+/** Parameters that shape results but select nothing (R4 §3.1.1.5); a condition made only of them matches everything. */
+export const resultParams = new Set([
+  '_count',
+  '_offset',
+  '_sort',
+  '_total',
+  '_summary',
+  '_elements',
+  '_include',
+  '_revinclude',
+  '_format',
+  '_pretty',
+]);
+
 // Result and format parameters that change nothing about which resources match.
 const ignored = new Set(['_format', '_pretty']);
 
