@@ -122,7 +122,7 @@ async function benchEngine(engine: EngineName, target: Target): Promise<EngineRe
   db = undefined;
 
   const server = await startServer({ databaseUrl: target.databaseUrl, dataDir: target.dataDir });
-  const client = httpClient(server.url, options.clients);
+  const client = httpClient(server.url, options.clients, server.token);
   try {
     const get = async (o: string) => {
       const res = await client.send('GET', `/fhir/R4/Task?${worklistQuery(o)}`);

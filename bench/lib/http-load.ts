@@ -2,8 +2,8 @@ import { Agent, request } from 'node:http';
 
 export type HttpResponse = Readonly<{ status: number; body: Buffer }>;
 
-/** A keep-alive HTTP/1.1 client for loopback benchmarks, with at most `sockets` connections. */
-export function httpClient(baseUrl: string, sockets: number) {
+/** A keep-alive HTTP/1.1 client for loopback benchmarks, with at most `sockets` connections, sending `token`. */
+export function httpClient(baseUrl: string, sockets: number, token: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
   const base = new URL(baseUrl);
   const send = (
@@ -20,10 +20,13 @@ export function httpClient(baseUrl: string, sockets: number) {
           port: base.port,
           method,
           path,
-          headers:
-            body === undefined
-              ? headers
-              : { ...headers, 'content-type': 'application/fhir+json', 'content-length': Buffer.byteLength(body) },
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...headers,
+            ...(body === undefined
+              ? {}
+              : { 'content-type': 'application/fhir+json', 'content-length': String(Buffer.byteLength(body)) }),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];

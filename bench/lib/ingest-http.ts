@@ -35,7 +35,7 @@ export async function httpIngest(
   }
   const target = await freshTarget(engine);
   const server = await startServer({ databaseUrl: target.databaseUrl, dataDir: target.dataDir });
-  const client = httpClient(server.url, clients);
+  const client = httpClient(server.url, clients, server.token);
   try {
     note(`${engine}: HTTP transaction ingest, ${clients} clients, ${bodies.length} bundles`);
     const run = await closedLoop({

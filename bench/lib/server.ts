@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { peakRss } from './stats.ts';
 
 const cliMain = fileURLToPath(new URL('../../apps/server/src/cli/main.ts', import.meta.url));
@@ -8,6 +9,8 @@ const cliMain = fileURLToPath(new URL('../../apps/server/src/cli/main.ts', impor
 export type ServerProcess = Readonly<{
   /** Base URL, e.g. http://127.0.0.1:18123 */
   url: string;
+  /** A bearer token of an integration client with every system scope (the load generator's credentials). */
+  token: string;
   pid: number;
   /** VmHWM of the server process so far. */
   peakRss(): number | undefined;
@@ -50,6 +53,7 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else delete env.DATABASE_URL;
+  const token = await benchClientToken(env);
   const child = spawn(process.execPath, [cliMain, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   killOnExit(child);
   let stderr = '';
@@ -77,10 +81,34 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
   const pid = child.pid as number;
   return {
     url: `http://127.0.0.1:${port}`,
+    token,
     pid,
     peakRss: () => peakRss(pid),
     stop: () => stopChild(child),
   };
+}
+
+/**
+ * Creates (once per database) the integration client the load generators act as, with `careloop users`, and returns
+ * a bearer token for it valid for a day: an operator's way to credential a script.
+ */
+async function benchClientToken(env: Record<string, string | undefined>): Promise<string> {
+  const run = promisify(execFile);
+  await run(
+    process.execPath,
+    [cliMain, 'users', 'create', '--username', 'bench-client', '--role', 'integration-client'],
+    {
+      env,
+    },
+  ).catch((e: { stderr?: string }) => {
+    if (!/taken/.test(e.stderr ?? '')) throw e;
+  });
+  const { stdout } = await run(
+    process.execPath,
+    [cliMain, 'users', 'token', 'bench-client', '--scopes', 'system/*.cruds', '--minutes', '1440'],
+    { env },
+  );
+  return stdout.trim();
 }
 
 /** A child must not outlive the benchmark, however it ends (an error, Ctrl-C). */

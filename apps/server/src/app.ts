@@ -4,14 +4,30 @@ import type { Config } from './config.ts';
 import { fhirRoutes } from './fhir-api/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/index.ts';
+import { authRoutes, registerAuthContext } from './platform/http/auth/index.ts';
 import { registerErrorHandling, registerFhirContentTypes } from './platform/http/fhir-errors.ts';
 import { loggerOptions } from './platform/http/logging.ts';
 import { registerOps } from './platform/http/ops.ts';
 import type { JobQueue } from './platform/jobs/index.ts';
 import type { Store } from './platform/store/index.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The routes this app serves (method, URL pattern). */
+    routeTable(): readonly { method: string; url: string }[];
+  }
+}
+
 /** `jobs` is absent when this process runs no job queue (JOBS_ENABLED=false): features that need one are not served. */
-export type AppDeps = Readonly<{ config: Config; db: Db; store: Store; clock: Clock; jobs?: JobQueue | undefined }>;
+export type AppDeps = Readonly<{
+  config: Config;
+  db: Db;
+  store: Store;
+  clock: Clock;
+  jobs?: JobQueue | undefined;
+  /** The key sealing TOTP secrets at rest (MFA_SECRET_KEY, or the key file of the embedded database). */
+  mfaKey: Buffer;
+}>;
 
 /** Builds the HTTP application without listening (tests use `inject`, main.ts listens). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -22,14 +38,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
   });
+  // Every route as registered (method and URL pattern): the access-matrix test checks each one has an entry.
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+  });
+  app.decorate('routeTable', () => [...routes]);
   registerErrorHandling(app);
   registerFhirContentTypes(app);
   await app.register(compress, { global: true, threshold: 1024 });
   await registerOps(app, { db: deps.db });
   const { db, store, clock, jobs, config } = deps;
+  const limits = { idleSeconds: config.sessionIdleMinutes * 60, maxSeconds: config.sessionMaxHours * 3600 };
+  await registerAuthContext(app, { db, store, clock, limits });
+  await app.register(authRoutes, {
+    prefix: '/auth',
+    db,
+    clock,
+    mfaKey: deps.mfaKey,
+    limits,
+    lockout: { maxFailures: config.loginMaxFailures, windowSeconds: 3600 },
+    secureCookies: config.baseUrl.startsWith('https:'),
+  });
   await app.register(fhirRoutes, {
     prefix: '/fhir/R4',
-    store,
     baseUrl: config.baseUrl,
     ...(jobs ? { bulkExport: { db, store, clock, jobs, exportDir: config.exportDir, baseUrl: config.baseUrl } } : {}),
   });

@@ -28,8 +28,13 @@ describe('loadConfig', () => {
       exportDir: resolve('.careloop/export'),
       seedPatients: 200,
       jobsEnabled: true,
+      sessionIdleMinutes: 15,
+      sessionMaxHours: 12,
+      loginMaxFailures: 10,
+      breakGlassMinutes: 60,
     });
     expect(config.databaseUrl).toBeUndefined();
+    expect(config.mfaSecretKey).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -86,11 +91,19 @@ describe('loadConfig', () => {
     ['JOBS_ENABLED', 'yes'],
     ['CARELOOP_BASE_URL', 'ftp://example.org'],
     ['SEED_PATIENTS', '-1'],
+    ['SESSION_IDLE_MINUTES', '0'],
+    ['LOGIN_MAX_FAILURES', 'ten'],
   ])('%s=%s is refused with an error naming the variable', (name, value) => {
     const error = configError({ [name]: value });
     expect(error.message).toMatch(/^Invalid configuration:/);
     expect(error.message).toContain(`${name}: `);
     expect(error.message).toContain(value);
+  });
+
+  test('a wrong MFA_SECRET_KEY is named but never echoed', () => {
+    const message = configError({ MFA_SECRET_KEY: 'not-a-32-byte-key' }).message;
+    expect(message).toContain('MFA_SECRET_KEY: ');
+    expect(message).not.toContain('not-a-32-byte-key');
   });
 
   test('every wrong variable is reported at once', () => {

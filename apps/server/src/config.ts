@@ -19,6 +19,11 @@ const ConfigSchema = Type.Object({
   exportDir: Type.String({ minLength: 1 }),
   seedPatients: Type.Integer({ minimum: 0 }),
   jobsEnabled: Type.Boolean(),
+  sessionIdleMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
+  sessionMaxHours: Type.Integer({ minimum: 1, maximum: 24 * 7 }),
+  loginMaxFailures: Type.Integer({ minimum: 1, maximum: 1000 }),
+  breakGlassMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
+  mfaSecretKey: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' })),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
@@ -39,6 +44,11 @@ const settings = [
   ['CARELOOP_EXPORT_DIR', 'exportDir', '.careloop/export'],
   ['SEED_PATIENTS', 'seedPatients', '200'],
   ['JOBS_ENABLED', 'jobsEnabled', 'true'],
+  ['SESSION_IDLE_MINUTES', 'sessionIdleMinutes', '15'],
+  ['SESSION_MAX_HOURS', 'sessionMaxHours', '12'],
+  ['LOGIN_MAX_FAILURES', 'loginMaxFailures', '10'],
+  ['BREAK_GLASS_MINUTES', 'breakGlassMinutes', '60'],
+  ['MFA_SECRET_KEY', 'mfaSecretKey', ''],
 ] as const satisfies readonly (readonly [string, keyof Config, string])[];
 
 export class ConfigError extends Error {}
@@ -61,7 +71,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     const lines = errors.map((e) => {
       const key = e.path.slice(1);
       const name = settings.find(([, k]) => k === key)?.[0] ?? key;
-      return `  ${name}: ${e.message} (got ${JSON.stringify(maskSecrets(e.value))})`;
+      const shown = key === 'mfaSecretKey' ? '"***"' : JSON.stringify(maskSecrets(e.value));
+      return `  ${name}: ${e.message} (got ${shown})`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }

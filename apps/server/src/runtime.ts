@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { registerBulkExportWorker } from './fhir-api/bulk-export/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/index.ts';
+import { parseSecretKey } from './platform/identity/index.ts';
 import { createJobQueue, type JobQueue } from './platform/jobs/index.ts';
 import { createStore, loadDefinitions, type Store } from './platform/store/index.ts';
 
@@ -38,7 +42,7 @@ export async function createRuntime(
     clock,
     ...(jobs ? { enqueue: (exec, name, data) => jobs.enqueue(exec, name, data) } : {}),
   });
-  app = await buildApp({ config, db, store, clock, jobs });
+  app = await buildApp({ config, db, store, clock, jobs, mfaKey: mfaKeyOf(config) });
   if (jobs) {
     // Every working replica registers every handler before starting; a job enqueued by any replica runs once in one
     // of them. JOBS_ENABLED=false makes an enqueue-only replica; PGlite serves one process, which must do the work.
@@ -56,4 +60,21 @@ export async function createRuntime(
       await jobs?.stop();
     },
   };
+}
+
+/**
+ * The key sealing TOTP secrets: MFA_SECRET_KEY when set (required when several replicas share a database), otherwise
+ * a random key created once beside the embedded database's data directory (readable by the owner only).
+ */
+function mfaKeyOf(config: Config): Buffer {
+  if (config.mfaSecretKey) return parseSecretKey(config.mfaSecretKey);
+  const file = join(dirname(config.dataDir), 'mfa-secret.key');
+  try {
+    return parseSecretKey(readFileSync(file, 'utf8').trim());
+  } catch {
+    mkdirSync(dirname(file), { recursive: true });
+    const key = randomBytes(32).toString('base64');
+    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    return parseSecretKey(key);
+  }
 }

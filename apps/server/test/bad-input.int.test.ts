@@ -3,6 +3,7 @@ import { buildApp } from '../src/app.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { useBadInputFixture } from './bad-input-fixture.ts';
 import { expectOutcome, expressions, fhirClient, rowCounts } from './builders.ts';
+import { testMfaKey } from './harness.ts';
 
 // Every bad request gets a 4xx OperationOutcome, and the database is exactly as it was before it.
 const fx = useBadInputFixture();
@@ -146,9 +147,10 @@ describe('body size limit', () => {
       db: fx.t.db,
       store: fx.t.store,
       clock: systemClock,
+      mfaKey: Buffer.from(testMfaKey, 'base64'),
     });
     try {
-      const client = fhirClient(small);
+      const client = fhirClient(small, { authorization: `Bearer ${fx.t.token}` });
       const start = await rowCounts(fx.t.db);
       const big = JSON.stringify({ resourceType: 'Patient', name: [{ family: 'x'.repeat(20_000) }] });
       expectOutcome(await client.request('POST', 'Patient', big, json), 413);

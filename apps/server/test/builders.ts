@@ -36,13 +36,14 @@ export type FhirClient = Readonly<{
 const fhirBase = '/fhir/R4';
 
 /** Builds the client; `url`s are relative to /fhir/R4 unless they start with `http` or `/`. */
-export function fhirClient(app: FastifyInstance): FhirClient {
+export function fhirClient(app: FastifyInstance, defaults: Headers = {}): FhirClient {
   const request = async <T = Json>(
     method: Method,
     url: string,
     body?: unknown,
-    headers: Headers = {},
+    given: Headers = {},
   ): Promise<Reply<T>> => {
+    const headers = { ...defaults, ...given };
     const path = url.startsWith('http')
       ? new URL(url).pathname + new URL(url).search
       : url.startsWith('/')

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Bundle, Patient, Resource } from '@medplum/fhirtypes';
 import { afterAll, describe, expect, test } from 'vitest';
+import { cliClientToken } from './cli-token.ts';
 import { freshDatabase, type TestDb } from './harness.ts';
 
 // Durability: a real server process takes concurrent writes over HTTP and is killed with SIGKILL mid-stream. After a
@@ -79,6 +80,13 @@ type Ledger = { acks: Ack[]; unknownKeys: Set<string>; unknownCreates: number };
 
 const json = { 'content-type': 'application/fhir+json' };
 
+// The bearer token of the integration client the writers act as (created with the CLI before the server starts).
+let token = '';
+const authed = (init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+});
+
 /**
  * One writer: creates a Patient, updates it a few times, sometimes deletes it, and sometimes posts a transaction;
  * loops until a request fails (the server is gone). Only 2xx answers are recorded as acknowledged.
@@ -88,11 +96,14 @@ async function writer(base: string, w: number, ledger: Ledger): Promise<void> {
     const identifier = [{ system: 'urn:crash', value: `w${w}-${n}` }];
     let created: Patient;
     try {
-      const r = await fetch(`${base}/fhir/R4/Patient`, {
-        method: 'POST',
-        headers: json,
-        body: JSON.stringify({ resourceType: 'Patient', identifier, name: [{ family: `W${w}`, given: ['v1'] }] }),
-      });
+      const r = await fetch(
+        `${base}/fhir/R4/Patient`,
+        authed({
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify({ resourceType: 'Patient', identifier, name: [{ family: `W${w}`, given: ['v1'] }] }),
+        }),
+      );
       if (r.status !== 201) throw new Error(`create → ${r.status}`);
       created = (await r.json()) as Patient;
     } catch {
@@ -103,11 +114,14 @@ async function writer(base: string, w: number, ledger: Ledger): Promise<void> {
     ledger.acks.push({ key, version: 1, body: created });
     for (let v = 2; v <= 1 + (n % 4); v++) {
       try {
-        const r = await fetch(`${base}/fhir/R4/${key}`, {
-          method: 'PUT',
-          headers: json,
-          body: JSON.stringify({ ...created, meta: undefined, name: [{ family: `W${w}`, given: [`v${v}`] }] }),
-        });
+        const r = await fetch(
+          `${base}/fhir/R4/${key}`,
+          authed({
+            method: 'PUT',
+            headers: json,
+            body: JSON.stringify({ ...created, meta: undefined, name: [{ family: `W${w}`, given: [`v${v}`] }] }),
+          }),
+        );
         if (r.status !== 200) throw new Error(`update → ${r.status}`);
         const body = (await r.json()) as Patient;
         ledger.acks.push({ key, version: Number(body.meta?.versionId), body });
@@ -118,7 +132,7 @@ async function writer(base: string, w: number, ledger: Ledger): Promise<void> {
     }
     if (n % 3 === 2) {
       try {
-        const r = await fetch(`${base}/fhir/R4/${key}`, { method: 'DELETE' });
+        const r = await fetch(`${base}/fhir/R4/${key}`, authed({ method: 'DELETE' }));
         if (r.status !== 204) throw new Error(`delete → ${r.status}`);
         const last = ledger.acks.filter((a) => a.key === key).at(-1) as Ack;
         ledger.acks.push({ key, version: last.version + 1, body: undefined });
@@ -142,7 +156,10 @@ async function writer(base: string, w: number, ledger: Ledger): Promise<void> {
         })),
       };
       try {
-        const r = await fetch(`${base}/fhir/R4`, { method: 'POST', headers: json, body: JSON.stringify(bundle) });
+        const r = await fetch(
+          `${base}/fhir/R4`,
+          authed({ method: 'POST', headers: json, body: JSON.stringify(bundle) }),
+        );
         if (r.status !== 200) throw new Error(`transaction → ${r.status}`);
         for (const e of ((await r.json()) as Bundle).entry ?? []) {
           ledger.acks.push({ key: `Observation/${e.resource?.id}`, version: 1, body: e.resource });
@@ -177,6 +194,7 @@ describe('crash safety', () => {
       env.DATABASE_URL = pg.databaseUrl as string;
     }
 
+    token = await cliClientToken(env);
     const first = await startServer(env);
     servers.push(first);
     const ledger: Ledger = { acks: [], unknownKeys: new Set(), unknownCreates: 0 };
@@ -198,7 +216,7 @@ describe('crash safety', () => {
     });
     servers.push(second);
     const get = async (path: string) => {
-      const r = await fetch(`${second.base}/fhir/R4/${path}`);
+      const r = await fetch(`${second.base}/fhir/R4/${path}`, authed());
       return { status: r.status, body: (await r.json()) as Resource & Bundle };
     };
 
@@ -246,11 +264,14 @@ describe('crash safety', () => {
     expect(total).toBeLessThanOrEqual(livePatients + ledger.unknownCreates + ledger.unknownKeys.size);
 
     // And the restarted server takes new writes.
-    const after = await fetch(`${second.base}/fhir/R4/Patient`, {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify({ resourceType: 'Patient', gender: 'other' }),
-    });
+    const after = await fetch(
+      `${second.base}/fhir/R4/Patient`,
+      authed({
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ resourceType: 'Patient', gender: 'other' }),
+      }),
+    );
     expect(after.status).toBe(201);
     await stop(second, 'SIGTERM');
     expect(second.child.exitCode, second.output()).toBe(0);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { cliClientToken } from './cli-token.ts';
 import { createTestApp, freshDatabase, type TestApp } from './harness.ts';
 
 // Operations surface through the real app: health, readiness, metrics, body limit, PHI-free logs; then the real
@@ -169,10 +170,17 @@ describe('logs carry no PHI', () => {
     const invalid = await t.app.inject({
       method: 'POST',
       url: '/fhir/R4/Patient',
-      headers: { ...fhirJson, authorization: 'Bearer secret-token-123' },
+      headers: fhirJson,
       payload: { ...patient, birthDate: `${family} ${given}` },
     });
     expect(invalid.statusCode).toBe(400);
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: '/fhir/R4/Patient',
+      headers: { ...fhirJson, authorization: 'Bearer secret-token-1234567890abcdef' },
+      payload: patient,
+    });
+    expect(forged.statusCode).toBe(401);
 
     const logs = captured.lines.join('');
     expect(logs).toContain('"msg":"incoming request"');
@@ -235,8 +243,10 @@ describe('careloop process', () => {
     // On PostgreSQL (DATABASE_URL set) the process gets a fresh database of its own; otherwise PGlite in dataDir.
     const database = process.env.DATABASE_URL ? await freshDatabase() : undefined;
     const port = await freePort();
-    const env = { PORT: String(port), CARELOOP_DATA_DIR: dataDir, SEED_PATIENTS: '0' };
-    const child = careloop(['start'], database?.databaseUrl ? { ...env, DATABASE_URL: database.databaseUrl } : env);
+    const base = { PORT: String(port), CARELOOP_DATA_DIR: dataDir, SEED_PATIENTS: '0' };
+    const env: Record<string, string> = database?.databaseUrl ? { ...base, DATABASE_URL: database.databaseUrl } : base;
+    const token = await cliClientToken(env);
+    const child = careloop(['start'], env);
     const out = collect(child);
     try {
       await until(() => out.stdout().includes('CareLoop is running'), 'the server to start', 120_000);
@@ -254,7 +264,7 @@ describe('careloop process', () => {
         port,
         method: 'POST',
         path: '/fhir/R4',
-        headers: { ...fhirJson, 'content-length': body.length },
+        headers: { ...fhirJson, 'content-length': body.length, authorization: `Bearer ${token}` },
       });
       const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
         req.on('response', (res) => {

@@ -21,7 +21,7 @@ export const conflict = (text: string, expression?: string) => outcome('conflict
 export const preconditionFailed = (text: string, expression?: string) => outcome('conflict', text, expression);
 export const notSupported = (text: string, expression?: string) => outcome('not-supported', text, expression);
 export const tooLarge = (text: string) => outcome('too-costly', text);
-export const forbidden = (text: string) => outcome('forbidden', text);
+export const forbidden = (text: string, expression?: string) => outcome('forbidden', text, expression);
 export const allOk = (text = 'All OK'): OperationOutcome => outcome('informational', text, undefined, 'information');
 
 /** True when an outcome carries at least one error or fatal issue. */

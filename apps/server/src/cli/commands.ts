@@ -1,7 +1,9 @@
 import { openStore, startServer } from '../main.ts';
+import { systemClock } from '../platform/clock.ts';
 import { migrate } from '../platform/db/index.ts';
 import { auditCommand } from './audit.ts';
 import type { Command } from './command.ts';
+import { createDemoAccounts } from './demo-accounts.ts';
 import { exportCommand } from './export/index.ts';
 import { importCommand } from './import/index.ts';
 import { isEmpty, loadDemoPopulation } from './load-demo.ts';
@@ -20,6 +22,15 @@ const start: Command = {
         process.stdout.write(`Empty database: loading the demo population (${config.seedPatients} patients)…\n`);
         const s = await loadDemoPopulation(store, { patients: config.seedPatients, now: startOfUtcDay() });
         process.stdout.write(`Loaded ${s.resources} resources.\n`);
+        const { password, logins } = await createDemoAccounts(store, db, systemClock);
+        process.stdout.write(
+          [
+            `Demo sign-ins (POST /auth/login), password for every person: ${password}`,
+            ...logins.map((l) => `  ${l.username.padEnd(12)} ${l.role.padEnd(19)} ${l.as}`),
+            'Staff enrol an authenticator app (TOTP) at first sign-in. This password is shown only now.',
+            '',
+          ].join('\n'),
+        );
       }
     });
     const db = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;

@@ -1,8 +1,11 @@
 import { badRequest } from '@careloop/fhir';
 import { type Config, oneOffSecret } from '../config.ts';
+import { parseScope } from '../platform/access/index.ts';
+import { recordAuditEvent } from '../platform/audit/index.ts';
 import { systemClock } from '../platform/clock.ts';
 import { createDb, migrate } from '../platform/db/index.ts';
 import { OutcomeError } from '../platform/errors.ts';
+import { issueAccessToken } from '../platform/identity/index.ts';
 import {
   assignRoles,
   createUser,
@@ -39,11 +42,14 @@ const USAGE = `Usage:
   careloop users password U
   careloop users deactivate U
   careloop users activate U
+  careloop users token U --scopes "system/Patient.rs system/Task.cruds" [--minutes 60]
 Roles: administrator, supervisor, care-coordinator, clinician, patient, proxy, integration-client.
 The password comes from CARELOOP_NEW_PASSWORD, a prompt, or piped stdin; never from the command line.
+\`token\` prints a bearer token for an integration client (SMART v2 system scopes), e.g. for a script or a benchmark;
+systems in production get theirs from /auth/token with a signed assertion.
 `;
 
-const SUBCOMMANDS = new Set(['create', 'list', 'roles', 'password', 'deactivate', 'activate']);
+const SUBCOMMANDS = new Set(['create', 'list', 'roles', 'password', 'deactivate', 'activate', 'token']);
 
 const str = (v: Values[string]) => (typeof v === 'string' ? v : undefined);
 
@@ -75,6 +81,7 @@ export async function runUsersCli(
           ...(str(values.display) ? { displayName: str(values.display) } : {}),
           ...(password === undefined ? {} : { password }),
         });
+        await audited(ctx, 'role-change', user);
         io.stdout.write(`created ${describe(user)}\n`);
         if (user.mfaRequired) io.stdout.write('TOTP enrolment is required at first sign-in (staff role).\n');
         return 0;
@@ -89,7 +96,9 @@ export async function runUsersCli(
       case 'roles': {
         const set = str(values.set);
         if (!name || !set || extra.length) return fail('roles takes a user name and --set R[,R]');
-        io.stdout.write(`updated ${describe(await assignRoles(ctx, name, parseRoles(set.split(','), '--set')))}\n`);
+        const user = await assignRoles(ctx, name, parseRoles(set.split(','), '--set'));
+        await audited(ctx, 'role-change', user);
+        io.stdout.write(`updated ${describe(user)}\n`);
         return 0;
       }
       case 'password': {
@@ -102,12 +111,30 @@ export async function runUsersCli(
       case 'deactivate': {
         if (!name || extra.length) return fail('deactivate takes one user name');
         const { user, sessionsRevoked } = await deactivateUser(ctx, name);
+        await audited(ctx, 'permission-change', user);
         io.stdout.write(`deactivated ${user.username}; ${sessionsRevoked} session(s) ended\n`);
         return 0;
       }
       case 'activate': {
         if (!name || extra.length) return fail('activate takes one user name');
-        io.stdout.write(`activated ${(await reactivateUser(ctx, name)).username}\n`);
+        const user = await reactivateUser(ctx, name);
+        await audited(ctx, 'permission-change', user);
+        io.stdout.write(`activated ${user.username}\n`);
+        return 0;
+      }
+      case 'token': {
+        const scopes = (str(values.scopes) ?? '').split(/\s+/).filter(Boolean);
+        if (!name || extra.length || scopes.length === 0) return fail('token takes a user name and --scopes "…"');
+        const bad = scopes.find((s) => parseScope(s)?.context !== 'system');
+        if (bad !== undefined) return fail(`'${bad}' is not a SMART v2 system scope (e.g. system/Patient.rs)`);
+        const minutes = Number(str(values.minutes) ?? '60');
+        if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60)
+          return fail('--minutes must be a whole number from 1 to 10080');
+        const user = (await listUsers(ctx)).find((u) => u.username.toLowerCase() === name.toLowerCase());
+        if (!user?.active || !user.roles.includes('integration-client'))
+          return fail(`${name} is not an active integration-client account`);
+        const { token } = await issueAccessToken(ctx, { userId: user.id, scopes, ttlSeconds: minutes * 60 });
+        io.stdout.write(`${token}\n`);
         return 0;
       }
       default:
@@ -119,6 +146,20 @@ export async function runUsersCli(
     io.stderr.write(`careloop users: ${e.message}\n`);
     return e.status === 400 ? 2 : 1;
   }
+}
+
+/** A role or permission change is a security event on the audit trail (issue #3). */
+function audited(ctx: IdentityCtx, subtype: 'role-change' | 'permission-change', user: User): Promise<void> {
+  return recordAuditEvent(ctx.exec, ctx.clock, {
+    action: 'E',
+    subtype,
+    outcome: 'success',
+    outcomeDesc: `account ${user.username}: roles ${user.roles.join(',')}, ${user.active ? 'active' : 'deactivated'}`,
+    agent: { display: 'system:careloop users' },
+    patients: [],
+    entities: user.fhirReference ? [{ reference: user.fhirReference }] : [],
+    recorded: ctx.clock.now().toString(),
+  });
 }
 
 function describe(u: User): string {
@@ -187,6 +228,8 @@ export const usersCommand: Command = {
     display: { type: 'string' },
     set: { type: 'string' },
     active: { type: 'boolean' },
+    scopes: { type: 'string' },
+    minutes: { type: 'string' },
   },
   async run(config: Config, values, positionals) {
     // A password for this run only: it must not sit in the frozen Config that the server passes around.

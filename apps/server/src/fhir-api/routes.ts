@@ -1,22 +1,16 @@
 import { allOk, badRequest, notFound, notSupported } from '@careloop/fhir';
 import type { Resource } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuditInteraction } from '../platform/audit/index.ts';
 import { invalid, OutcomeError } from '../platform/errors.ts';
-import {
-  findByCondition,
-  isStoredType,
-  maxCount,
-  type Store,
-  safeId,
-  type WriteResult,
-} from '../platform/store/index.ts';
+import { storeOf } from '../platform/http/auth/index.ts';
+import { findByCondition, isStoredType, maxCount, safeId, type WriteResult } from '../platform/store/index.ts';
 import { type BulkExportDeps, bulkExportRoutes } from './bulk-export/index.ts';
 import { fullUrl, historyBundle, searchsetBundle } from './bundle.ts';
 import { capabilityStatement } from './capability.ts';
 import { processBundle } from './transaction.ts';
 
 export type FhirApiOptions = Readonly<{
-  store: Store;
   baseUrl: string;
   /** Bulk Data `$export`; served only when given. */
   bulkExport?: BulkExportDeps;
@@ -105,7 +99,7 @@ function pageParams(q: URLSearchParams): { count: number; offset: number; since?
 }
 
 /** The `/fhir/R4` surface: every interaction the CapabilityStatement lists, over the store. */
-export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExport }: FhirApiOptions): Promise<void> {
+export async function fhirRoutes(app: FastifyInstance, { baseUrl, bulkExport }: FhirApiOptions): Promise<void> {
   const base = `${baseUrl}/fhir/R4`;
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_r, body, done) =>
     done(null, String(body)),
@@ -124,6 +118,14 @@ export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExp
     }
   });
 
+  // Everything but the CapabilityStatement needs a signed-in person or a client token; each request is one audited
+  // interaction, named from its route.
+  app.addHook('preHandler', async (request) => {
+    if (request.routeOptions.url === `${app.prefix}/metadata`) return;
+    const store = storeOf(request);
+    store.audit.interaction = interactionOf(request, app.prefix);
+  });
+
   app.get('/metadata', async (_request, reply) =>
     reply.type(fhirJson).send(capabilityStatement(baseUrl, { bulkExport: bulkExport !== undefined })),
   );
@@ -131,7 +133,7 @@ export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExp
 
   const searchType = async (request: Req, reply: FastifyReply, params: URLSearchParams) => {
     const type = typeParam(request);
-    const result = await store.search(type, params, { lenient: isLenient(request) });
+    const result = await storeOf(request).search(type, params, { lenient: isLenient(request) });
     return reply.type(fhirJson).send(searchsetBundle(base, type, params, result));
   };
   app.get('/:type', (request: Req, reply) => searchType(request, reply, queryOf(request)));
@@ -142,13 +144,13 @@ export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExp
   });
   app.get('/', async (request, reply) => {
     const params = queryOf(request);
-    const result = await store.search(undefined, params, { lenient: isLenient(request) });
+    const result = await storeOf(request).search(undefined, params, { lenient: isLenient(request) });
     return reply.type(fhirJson).send(searchsetBundle(base, '', params, result));
   });
 
   // Conditional read (R4 §3.1.0.2): 304 when the client's ETag or date is still current.
   app.get('/:type/:id', async (request: Req, reply) => {
-    const resource = await store.read(typeParam(request), request.params.id ?? '');
+    const resource = await storeOf(request).read(typeParam(request), request.params.id ?? '');
     const etag = `W/"${resource.meta?.versionId}"`;
     const ifNoneMatch = header(request, 'if-none-match');
     const ifModifiedSince = Date.parse(header(request, 'if-modified-since') ?? '');
@@ -165,7 +167,9 @@ export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExp
   app.post('/:type', async (request: Req, reply) => {
     const resource = bodyResource(request, typeParam(request));
     const { id: _ignored, ...withoutId } = resource;
-    const result = await store.create(withoutId as Resource, { ifNoneExist: header(request, 'if-none-exist') });
+    const result = await storeOf(request).create(withoutId as Resource, {
+      ifNoneExist: header(request, 'if-none-exist'),
+    });
     return sendWrite(request, reply, base, result);
   });
 
@@ -173,7 +177,7 @@ export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExp
     const resource = bodyResource(request, typeParam(request));
     if (resource.id !== request.params.id)
       throw invalid('Resource id must match the id in the URL', `${resource.resourceType}.id`);
-    const result = await store.update(resource, { ifMatch: header(request, 'if-match') });
+    const result = await storeOf(request).update(resource, { ifMatch: header(request, 'if-match') });
     return sendWrite(request, reply, base, result);
   });
 
@@ -183,7 +187,7 @@ export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExp
     const resource = bodyResource(request, type);
     const params = queryOf(request);
     if ([...params.keys()].length === 0) throw invalid('Conditional update needs search parameters', 'url');
-    const result = await store.transaction(async (tx) => {
+    const result = await storeOf(request).transaction(async (tx) => {
       // Concurrent conditional updates that find nothing would each create: they queue on the condition's lock.
       const match = await findByCondition(tx, type, params.toString(), 'url');
       if (match) {
@@ -202,14 +206,14 @@ export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExp
     if (!contentType.startsWith('application/json-patch+json')) {
       throw new OutcomeError(badRequest('PATCH takes a JSON Patch (application/json-patch+json)', 'Content-Type'), 415);
     }
-    const result = await store.patch(type, request.params.id ?? '', request.body, {
+    const result = await storeOf(request).patch(type, request.params.id ?? '', request.body, {
       ifMatch: header(request, 'if-match'),
     });
     return sendWrite(request, reply, base, result);
   });
 
   app.delete('/:type/:id', async (request: Req, reply) => {
-    await store.delete(typeParam(request), request.params.id ?? '');
+    await storeOf(request).delete(typeParam(request), request.params.id ?? '');
     return reply.status(204).send();
   });
 
@@ -217,7 +221,7 @@ export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExp
     const type = typeParam(request);
     const params = queryOf(request);
     if ([...params.keys()].length === 0) throw invalid('Conditional delete needs search parameters', 'url');
-    await store.transaction(async (tx) => {
+    await storeOf(request).transaction(async (tx) => {
       const match = await findByCondition(tx, type, params.toString(), 'url');
       if (match) await tx.delete(type, match.id as string);
     });
@@ -232,7 +236,7 @@ export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExp
   ) => {
     const q = queryOf(request);
     const page = pageParams(q);
-    const result = await store.history(scope, page);
+    const result = await storeOf(request).history(scope, page);
     return reply.type(fhirJson).send(historyBundle(base, path, result, page.count, page.offset, page.since));
   };
   app.get('/_history', (request, reply) => historyOf(request, reply, {}, '_history'));
@@ -241,7 +245,10 @@ export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExp
     return historyOf(request, reply, { resourceType: type }, `${type}/_history`);
   });
   app.get('/:type/:id/_history/:vid', async (request: Req, reply) =>
-    sendResource(reply, await store.vread(typeParam(request), request.params.id ?? '', request.params.vid ?? '')),
+    sendResource(
+      reply,
+      await storeOf(request).vread(typeParam(request), request.params.id ?? '', request.params.vid ?? ''),
+    ),
   );
 
   // `/:type/:id/:sub`: instance history, Patient/$everything and the patient compartment (`Patient/1/Observation`, `Patient/1/*`).
@@ -249,6 +256,7 @@ export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExp
     const type = typeParam(request);
     const id = request.params.id ?? '';
     const sub = request.params.sub ?? '';
+    const store = storeOf(request);
     if (sub === '_history') {
       await store.read(type, id).catch((e: unknown) => {
         if (!(e instanceof OutcomeError && e.status === 410)) throw e;
@@ -271,6 +279,46 @@ export async function fhirRoutes(app: FastifyInstance, { store, baseUrl, bulkExp
 
   app.post('/', async (request, reply) => {
     const minimal = /return\s*=\s*minimal/.test(String(request.headers.prefer ?? ''));
-    return reply.type(fhirJson).send(await processBundle(store, base, jsonBody(request), { minimal }));
+    return reply.type(fhirJson).send(await processBundle(storeOf(request), base, jsonBody(request), { minimal }));
   });
+}
+
+/** The audited interaction a FHIR request is (R4 restful-interaction codes), from its route and method. */
+function interactionOf(request: FastifyRequest, prefix: string): AuditInteraction {
+  const route = (request.routeOptions.url ?? '').slice(prefix.length);
+  const sub = (request.params as Partial<Params>).sub;
+  const body = request.body as { type?: unknown } | undefined;
+  switch (`${request.method} ${route}`) {
+    case 'GET /:type/:id':
+      return { action: 'R', subtype: 'read' };
+    case 'GET /:type/:id/_history/:vid':
+      return { action: 'R', subtype: 'vread' };
+    case 'GET /:type/:id/:sub':
+      if (sub === '_history') return { action: 'R', subtype: 'history-instance' };
+      if (sub === '$everything') return { action: 'E', subtype: 'operation', operation: '$everything' };
+      return { action: 'R', subtype: 'search-type' };
+    case 'GET /_history':
+      return { action: 'R', subtype: 'history-system' };
+    case 'GET /:type/_history':
+      return { action: 'R', subtype: 'history-type' };
+    case 'GET /':
+      return { action: 'R', subtype: 'search-system' };
+    case 'POST /':
+      return { action: 'E', subtype: body?.type === 'batch' ? 'batch' : 'transaction' };
+    case 'POST /:type':
+      return { action: 'C', subtype: 'create' };
+    case 'PUT /:type/:id':
+    case 'PUT /:type':
+      return { action: 'U', subtype: 'update' };
+    case 'PATCH /:type/:id':
+      return { action: 'U', subtype: 'patch' };
+    case 'DELETE /:type/:id':
+    case 'DELETE /:type':
+      return { action: 'D', subtype: 'delete' };
+    default:
+      // GET /:type, POST /:type/_search and the Bulk Data routes (which name themselves).
+      return route.includes('$export')
+        ? { action: 'E', subtype: 'operation', operation: '$export' }
+        : { action: 'R', subtype: 'search-type' };
+  }
 }

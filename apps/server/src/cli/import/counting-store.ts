@@ -27,6 +27,8 @@ function count(tally: Tally, outcome: WriteOutcome): void {
  */
 export function countingStore(inner: StoreTx, tally: Tally): StoreTx {
   return {
+    actor: inner.actor,
+    audit: inner.audit,
     read: (type, id) => inner.read(type, id),
     vread: (type, id, version) => inner.vread(type, id, version),
     search: (type, params, options) => inner.search(type, params, options),

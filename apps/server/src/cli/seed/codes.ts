@@ -1,4 +1,5 @@
 import type { CodeableConcept, Coding, Meta } from '@medplum/fhirtypes';
+import { STAFF_ROLE_SYSTEM } from '../../platform/access/index.ts';
 
 /** Code system and identifier-system URIs used by the demo population. */
 export const SYSTEM = {
@@ -36,7 +37,7 @@ export const SYSTEM = {
   subscriberRelationship: 'http://terminology.hl7.org/CodeSystem/subscriber-relationship',
   coverageClass: 'http://terminology.hl7.org/CodeSystem/coverage-class',
   /** CareLoop's own staff roles; PractitionerRole.code of coordinators and supervisors. */
-  staffRole: 'https://careloop.dev/fhir/CodeSystem/staff-role',
+  staffRole: STAFF_ROLE_SYSTEM,
   mrn: 'https://careloop.dev/fhir/sid/mrn',
 } as const;
 

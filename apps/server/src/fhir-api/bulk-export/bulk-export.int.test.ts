@@ -6,10 +6,11 @@ import type { Group, Observation, OperationOutcome, Patient, Resource } from '@m
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { freshDatabase, type TestDb } from '../../../test/harness.ts';
+import { clientToken, freshDatabase, type TestDb } from '../../../test/harness.ts';
 import { importPaths } from '../../cli/import/index.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/index.ts';
+import { registerAuthContext } from '../../platform/http/auth/index.ts';
 import { registerErrorHandling, registerFhirContentTypes } from '../../platform/http/fhir-errors.ts';
 import { createJobQueue, type JobQueue } from '../../platform/jobs/index.ts';
 import { createStore, loadDefinitions, type Store } from '../../platform/store/index.ts';
@@ -37,6 +38,8 @@ describe(`Bulk Data export on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
   let app: FastifyInstance;
   let exportDir: string;
   let scratch: string;
+  let token: string;
+  let clientId: string;
   const clock = fixedClock(T0);
 
   beforeAll(async () => {
@@ -52,7 +55,9 @@ describe(`Bulk Data export on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
     app = Fastify({ logger: false });
     registerErrorHandling(app);
     registerFhirContentTypes(app);
-    await app.register(fhirRoutes, { prefix: '/fhir/R4', store, baseUrl, bulkExport: { ...deps, baseUrl, jobs } });
+    await registerAuthContext(app, { db: source.db, store, clock, limits: { idleSeconds: 900, maxSeconds: 43200 } });
+    await app.register(fhirRoutes, { prefix: '/fhir/R4', baseUrl, bulkExport: { ...deps, baseUrl, jobs } });
+    ({ token, userId: clientId } = await clientToken(source.db, clock));
     await seed(store);
     clock.advance({ hours: 1 });
     // Changed after T0 + 30 min: what `_since` must pick out.
@@ -71,7 +76,11 @@ describe(`Bulk Data export on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
   });
 
   const get = (url: string, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'GET', url: url.replace(baseUrl, ''), headers });
+    app.inject({
+      method: 'GET',
+      url: url.replace(baseUrl, ''),
+      headers: { authorization: `Bearer ${token}`, ...headers },
+    });
 
   /** Kick-off, then poll the status URL until the manifest arrives; every poll before that is 202 with X-Progress. */
   async function exportAndWait(path: string): Promise<{ manifest: Manifest; statusUrl: string }> {
@@ -132,7 +141,7 @@ describe(`Bulk Data export on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
     const { manifest } = await exportAndWait('$export');
     expect(manifest.transactionTime).toBe('2025-01-01T01:00:00.000Z');
     expect(manifest.request).toBe(`${base}/$export`);
-    expect(manifest.requiresAccessToken).toBe(false);
+    expect(manifest.requiresAccessToken).toBe(true);
     expect(manifest.error).toEqual([]);
     const files = await mkdtemp(join(scratch, 'system-'));
     const exported = await download(manifest, files);
@@ -201,16 +210,37 @@ describe(`Bulk Data export on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
     ]) {
       expect((await get(probe)).statusCode, probe).toBe(404);
     }
-    expect((await app.inject({ method: 'DELETE', url: statusUrl.replace(baseUrl, '') })).statusCode).toBe(202);
+    expect(
+      (
+        await app.inject({
+          method: 'DELETE',
+          url: statusUrl.replace(baseUrl, ''),
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).statusCode,
+    ).toBe(202);
     expect((await get(statusUrl)).statusCode).toBe(404);
     expect((await get(fileUrl)).statusCode).toBe(404);
     expect(existsSync(join(exportDir, id))).toBe(false);
-    expect((await app.inject({ method: 'DELETE', url: statusUrl.replace(baseUrl, '') })).statusCode).toBe(404);
+    expect(
+      (
+        await app.inject({
+          method: 'DELETE',
+          url: statusUrl.replace(baseUrl, ''),
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).statusCode,
+    ).toBe(404);
   });
 
   test('a retry takes over from a crashed attempt; a cancelled export writes nothing; a vanished Group fails the export', async () => {
     const deps = { db: source.db, store, clock, exportDir };
-    const request = { level: 'system' as const, types: ['Patient'], url: `${base}/$export?_type=Patient` };
+    const request = {
+      level: 'system' as const,
+      types: ['Patient'],
+      url: `${base}/$export?_type=Patient`,
+      requestedBy: clientId,
+    };
     const crashed = '11111111-1111-4111-8111-111111111111';
     await insertExport(source.db.kysely, crashed, request, T0);
     // An earlier attempt started, wrote part of a file and died.
@@ -233,7 +263,7 @@ describe(`Bulk Data export on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
     await insertExport(
       source.db.kysely,
       orphan,
-      { level: 'group', groupId: 'no-such-group', url: `${base}/Group/no-such-group/$export` },
+      { level: 'group', groupId: 'no-such-group', url: `${base}/Group/no-such-group/$export`, requestedBy: clientId },
       T0,
     );
     await runExport(deps, orphan);

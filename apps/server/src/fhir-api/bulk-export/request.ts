@@ -16,6 +16,8 @@ export type ExportRequest = Readonly<{
   since?: string;
   /** The kick-off URL. */
   url: string;
+  /** The account that asked: only it can poll, fetch or cancel the export. */
+  requestedBy?: string;
 }>;
 
 const ndjsonFormats = new Set(['application/fhir+ndjson', 'application/ndjson', 'ndjson']);

@@ -4,7 +4,9 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { allOk, notFound, outcome } from '@careloop/fhir';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { refused } from '../../platform/access/index.ts';
 import { OutcomeError } from '../../platform/errors.ts';
+import { storeOf } from '../../platform/http/auth/index.ts';
 import type { JobQueue } from '../../platform/jobs/index.ts';
 import { deleteExport, type ExportRow, findExport, insertExport } from './repository.ts';
 import { type ExportLevel, parseKickoff } from './request.ts';
@@ -40,13 +42,30 @@ export async function bulkExportRoutes(app: FastifyInstance, deps: BulkExportDep
       `${deps.baseUrl}${request.url}`,
       groupId,
     );
+    // Bulk Data is for backend-services clients (SMART system scopes); each exported type must be readable by them.
+    const store = storeOf(request);
+    const actor = store.actor;
+    if (actor.kind !== 'client') throw refused('Bulk export is available to backend-services clients');
+    const types = exportRequest.types ?? ['*'];
+    const unreadable = types.find(
+      (t) =>
+        !actor.scopes.some(
+          (s) =>
+            (s.resourceType === '*' || s.resourceType === t) &&
+            s.interactions.has('r') &&
+            (t !== '*' || s.resourceType === '*'),
+        ),
+    );
+    if (unreadable)
+      throw refused(`Your scopes do not allow exporting ${unreadable === '*' ? 'every type' : unreadable}`, '_type');
+    store.audit.interaction = { action: 'E', subtype: 'operation', operation: '$export' };
     // 404 now rather than a failed export later.
-    if (groupId !== undefined) await deps.store.read('Group', groupId);
+    if (groupId !== undefined) await store.read('Group', groupId);
     const id = randomUUID();
     const createdAt = deps.clock.now().toString({ fractionalSecondDigits: 3 });
     // The row and its job commit together: no export without a job to run it, no job without its row.
     await deps.db.kysely.transaction().execute(async (tx) => {
-      await insertExport(tx, id, exportRequest, createdAt);
+      await insertExport(tx, id, { ...exportRequest, requestedBy: actor.userId }, createdAt);
       await deps.jobs.enqueue(tx, bulkExportJob, { exportId: id }, { retryLimit: exportRetryLimit });
     });
     reply.header('Content-Location', `${base}/$export-status/${id}`);
@@ -62,7 +81,9 @@ export async function bulkExportRoutes(app: FastifyInstance, deps: BulkExportDep
   const exportOf = async (request: Req): Promise<ExportRow> => {
     const id = request.params.id ?? '';
     const row = uuid.test(id) ? await findExport(deps.db.kysely, id) : undefined;
-    if (!row) throw notFoundError();
+    const actor = storeOf(request).actor;
+    // Someone else's export answers like one that does not exist.
+    if (!row || actor.kind === 'system' || row.request.requestedBy !== actor.userId) throw notFoundError();
     return row;
   };
 
@@ -83,8 +104,8 @@ export async function bulkExportRoutes(app: FastifyInstance, deps: BulkExportDep
   });
 
   app.delete('/$export-status/:id', async (request: Req, reply) => {
-    const id = request.params.id ?? '';
-    if (!uuid.test(id) || !(await deleteExport(deps.db.kysely, id))) throw notFoundError();
+    const { id } = await exportOf(request);
+    if (!(await deleteExport(deps.db.kysely, id))) throw notFoundError();
     // A running job notices the deleted row at its next page and removes what it wrote since.
     await rm(join(deps.exportDir, id), { recursive: true, force: true });
     return reply.status(202).type(fhirJson).send(allOk('Export cancelled and its files deleted'));
@@ -95,6 +116,10 @@ export async function bulkExportRoutes(app: FastifyInstance, deps: BulkExportDep
     const file = request.params.file ?? '';
     const isListed = row.output?.some((o) => o.file === file) ?? false;
     if (row.status !== 'completed' || !row.runId || !fileName.test(file) || !isListed) throw notFoundError();
+    // The data leaves here: the download is the audited disclosure (the kick-off only asked for it).
+    const store = storeOf(request);
+    store.audit.interaction = { action: 'E', subtype: 'operation', operation: '$export' };
+    store.audit.note({ action: 'E', subtype: 'operation', patients: [], entities: [] });
     return reply
       .status(200)
       .type('application/fhir+ndjson')
@@ -107,7 +132,7 @@ function manifest(base: string, row: ExportRow) {
   return {
     transactionTime: row.transactionTime,
     request: row.request.url,
-    requiresAccessToken: false,
+    requiresAccessToken: true,
     output: (row.output ?? []).map((o) => ({
       type: o.type,
       url: `${base}/$export-file/${row.id}/${o.file}`,

@@ -51,6 +51,29 @@ export function indexResource(resource: Resource): IndexRows {
   return rows;
 }
 
+/**
+ * The patients whose compartment the resource is in (the same answer as `indexResource(r).patients`), evaluating only
+ * the compartment's parameters: access checks need it before a write, without indexing everything twice.
+ */
+export function compartmentPatients(resource: Resource): string[] {
+  const patients = new Set<string>();
+  if (resource.resourceType === 'Patient' && resource.id) patients.add(resource.id);
+  const codes = new Set(patientCompartmentParams(resource.resourceType));
+  if (codes.size === 0) return [...patients];
+  const input = [toTypedValue(resource)];
+  for (const param of searchParamsOf(resource.resourceType).values()) {
+    if (!codes.has(param.code) || param.type !== 'reference') continue;
+    const rows: IndexRows = { token: [], string: [], date: [], quantity: [], reference: [], uri: [], patients: [] };
+    try {
+      for (const v of evalFhirPathTyped(param.atom, input)) addValue(rows, param, v);
+    } catch {
+      continue;
+    }
+    for (const r of rows.reference) if (r.targetType === 'Patient' && r.targetId) patients.add(r.targetId);
+  }
+  return [...patients];
+}
+
 function addValue(rows: IndexRows, param: SearchParamDef, tv: TypedValue): void {
   const sp = param.key;
   const v = tv.value as unknown;

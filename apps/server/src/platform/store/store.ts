@@ -3,11 +3,14 @@ import { gone, notFound, preconditionFailed } from '@careloop/fhir';
 import { deepEquals } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { sql } from 'kysely';
+import { type Access, type Actor, canSee, hidden, refused, resolveAccess, systemActor } from '../access/index.ts';
+import { type AuditRecorder, createAuditRecorder } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/index.ts';
 import { invalid, OutcomeError } from '../errors.ts';
 import { isStoredType } from './definitions.ts';
 import { type HistoryOptions, type HistoryPage, history } from './history.ts';
+import { compartmentPatients } from './indexer.ts';
 import { applyPatch, type PatchOperation } from './patch.ts';
 import { resultParams, type SearchOptions, type SearchResult, search } from './search/index.ts';
 import { isFhirId } from './storable.ts';
@@ -43,18 +46,49 @@ export type StoreTx = Readonly<{
   enqueue(name: string, data: Record<string, unknown>): Promise<void>;
   /** Runs `fn` in this transaction (or a new one): all its writes commit together or not at all. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Who this handle acts for; every call is checked against their access and audited as theirs. */
+  readonly actor: Actor;
+  /** The interaction recorder of this handle (the HTTP layer flushes a request's reads before it answers). */
+  readonly audit: AuditRecorder;
 }>;
 
-export type Store = StoreTx;
+export type Store = StoreTx &
+  Readonly<{
+    /**
+     * The same store acting for `actor` (DESIGN.md §4: ctx.store is already scoped). `recorder` groups the calls of one
+     * request into one AuditEvent; without it every call outside a transaction is its own interaction.
+     */
+    as(actor: Actor, recorder?: AuditRecorder): Store;
+  }>;
 
 /** `relabel` lets a caller point a rejected resource's issues at its own coordinates (e.g. `Bundle.entry[3]`). */
 export type PutManyOptions = Readonly<{ relabel?: (index: number, error: OutcomeError) => OutcomeError }>;
 
 export type StoreDeps = Readonly<{ db: Db; clock: Clock; enqueue?: Enqueue }>;
 
-/** The store: the only way modules reach data (DESIGN.md §1). */
+/** The store: the only way modules reach data (DESIGN.md §1). This handle acts as the system (CLI, jobs). */
 export function createStore(deps: StoreDeps): Store {
-  return session(deps, deps.db.kysely, false);
+  const scoped = (actor: Actor, recorder?: AuditRecorder): Store => {
+    const scope = makeScope(deps, actor, recorder);
+    return { ...session(deps, deps.db.kysely, false, scope), as: scoped };
+  };
+  return scoped(systemActor('server'));
+}
+
+/** The actor of a store handle, their access (resolved once, on first use) and the interaction recorder. */
+type Scope = Readonly<{ actor: Actor; recorder: AuditRecorder; access(exec: Executor): Promise<Access> }>;
+
+function makeScope(deps: StoreDeps, actor: Actor, recorder?: AuditRecorder): Scope {
+  let access: Promise<Access> | undefined;
+  return {
+    actor,
+    recorder: recorder ?? createAuditRecorder(actor, deps.clock),
+    // Resolved on the caller's executor: on PGlite a query outside a running transaction would wait for it forever.
+    access: (exec) => {
+      access ??= resolveAccess(exec, actor, deps.clock.now().toString());
+      return access;
+    },
+  };
 }
 
 const retryableCodes = new Set(['40001', '40P01']);
@@ -67,46 +101,101 @@ function isRetryable(e: unknown): boolean {
   return err.code === '23505' && (err.constraint === 'resource_type_id' || /resource_type_id/.test(err.message ?? ''));
 }
 
-function session(deps: StoreDeps, exec: Executor, inTx: boolean): StoreTx {
+function session(deps: StoreDeps, exec: Executor, inTx: boolean, scope: Scope): StoreTx {
   const now = () => deps.clock.now().toString({ fractionalSecondDigits: 3 });
+  const { recorder } = scope;
+  const access = () => scope.access(exec);
 
   const inTransaction = async <T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> => {
     if (inTx) return fn(self);
     for (let attempt = 1; ; attempt++) {
+      const mark = recorder.checkpoint();
       try {
-        return await exec.transaction().execute((trx) => fn(session(deps, trx, true)));
+        return await exec.transaction().execute(async (trx) => {
+          const result = await fn(session(deps, trx, true, scope));
+          // The interaction's audit record commits with its writes, or neither does (issue #3).
+          await recorder.flush(trx);
+          return result;
+        });
       } catch (e) {
         if (attempt >= maxAttempts || !isRetryable(e)) throw e;
+        recorder.restore(mark);
         await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
       }
     }
+  };
+
+  /** A read outside a transaction is an interaction of its own unless the caller groups reads (HTTP). */
+  const readDone = async () => {
+    if (!inTx && !recorder.deferReads) await recorder.flush(exec);
+  };
+
+  /** Refuses a write the actor may not make: the type (403), a patient outside their access (404), labels (403). */
+  const checkWrite = async (
+    tx: StoreTx,
+    resource: Resource,
+    interaction: 'c' | 'u',
+    before: { content: Resource | null; patients: readonly string[] } | undefined,
+  ): Promise<readonly string[]> => {
+    const a = await scope.access(txExec(tx));
+    const patients = compartmentPatients(resource);
+    if (a.unrestricted) return patients;
+    const type = resource.resourceType;
+    const ref = `${type}/${safeId(resource.id ?? '')}`;
+    if (before && !canSee(a, before.content ?? resource, before.patients))
+      throw hidden(type, safeId(resource.id ?? ''));
+    if (!a.allows(type, interaction))
+      throw refused(`Your access does not allow ${interaction === 'c' ? 'creating' : 'changing'} ${type}`);
+    // Registering a new patient is staff work; everything else must stay within the actor's patients.
+    const registering = type === 'Patient' && !before && a.shared === 'all';
+    if (!registering && !canSee(a, { ...resource, meta: { ...resource.meta, security: [] } }, patients))
+      throw refused(`${ref} would belong to a patient outside your access`, `${type}.subject`);
+    const labels = (r: Resource | null | undefined) =>
+      JSON.stringify((r?.meta?.security ?? []).map((c) => `${c.system}|${c.code}`).sort());
+    if (!a.canLabel && labels(resource) !== labels(before?.content))
+      throw refused('Security labels can only be set by staff', `${type}.meta.security`);
+    return patients;
   };
 
   const self: StoreTx = {
     async read<T extends Resource>(resourceType: string, id: string) {
       checkType(resourceType);
       if (!isFhirId(id)) throw new OutcomeError(notFound(`${resourceType}/${safeId(id)} not found`), 404);
-      const { rows } = await sql<{ content: T | null; deleted: boolean }>`
-        SELECT content, deleted FROM resource WHERE resource_type = ${resourceType} AND id = ${id}`.execute(exec);
+      const a = await access();
+      if (!a.allows(resourceType, 'r')) throw hidden(resourceType, safeId(id));
+      const { rows } = await sql<{ content: T | null; deleted: boolean; patients: string[] }>`
+        SELECT content, deleted, patients FROM resource WHERE resource_type = ${resourceType} AND id = ${id}`.execute(
+        exec,
+      );
       const row = rows[0];
-      if (!row) throw new OutcomeError(notFound(`${resourceType}/${safeId(id)} not found`), 404);
+      const stub = { resourceType, id } as T;
+      if (!row || !canSee(a, row.content ?? stub, row.patients)) throw hidden(resourceType, safeId(id));
       if (row.deleted || !row.content) throw new OutcomeError(gone(`${resourceType}/${safeId(id)} was deleted`), 410);
+      recorder.note({ action: 'R', subtype: 'read', patients: row.patients, entities: [`${resourceType}/${id}`] });
+      await readDone();
       return row.content;
     },
 
     async vread<T extends Resource>(resourceType: string, id: string, versionId: string) {
       checkType(resourceType);
       if (!isFhirId(id)) throw new OutcomeError(notFound(`${resourceType}/${safeId(id)} not found`), 404);
-      const { rows } = await sql<{ content: T | null }>`
-        SELECT v.content FROM resource r JOIN resource_version v ON v.rid = r.rid
+      const a = await access();
+      if (!a.allows(resourceType, 'r')) throw hidden(resourceType, safeId(id));
+      const { rows } = await sql<{ content: T | null; patients: string[] }>`
+        SELECT v.content, r.patients FROM resource r JOIN resource_version v ON v.rid = r.rid
         WHERE r.resource_type = ${resourceType} AND r.id = ${id} AND v.version_id = ${/^\d{1,9}$/.test(versionId) ? Number(versionId) : -1}`.execute(
         exec,
       );
       const row = rows[0];
-      if (!row)
+      // An old version is checked as it was (its own patients and labels) and as the resource is now.
+      const then = row?.content ? compartmentPatients(row.content) : [];
+      const stub = { resourceType, id } as T;
+      if (!row || !canSee(a, stub, row.patients) || (row.content && !canSee(a, row.content, then)))
         throw new OutcomeError(notFound(`${resourceType}/${safeId(id)} version ${safeId(versionId)} not found`), 404);
       if (!row.content)
         throw new OutcomeError(gone(`${resourceType}/${safeId(id)} version ${safeId(versionId)} is a deletion`), 410);
+      recorder.note({ action: 'R', subtype: 'vread', patients: then, entities: [`${resourceType}/${id}`] });
+      await readDone();
       return row.content;
     },
 
@@ -118,7 +207,9 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean): StoreTx {
           if (existing) return { resource: existing as T, outcome: 'existing' as const };
         }
         const stored = stamp(resource, randomUUID(), 1, now());
+        const patients = await checkWrite(tx, stored, 'c', undefined);
         await writeVersions(txExec(tx), [write(stored, 'POST', undefined)]);
+        recorder.note({ action: 'C', subtype: 'create', patients, entities: [`${stored.resourceType}/${stored.id}`] });
         return { resource: stored, outcome: 'created' as const };
       });
     },
@@ -130,13 +221,26 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean): StoreTx {
         const current = (await loadCurrent(txExec(tx), [{ type: resource.resourceType, id: resource.id }])).get(
           keyOf(resource.resourceType, resource.id),
         );
+        const a = await scope.access(txExec(tx));
+        // People never create with an id of their choosing: an id they cannot see answers as an absent one (404).
+        if (!current && scope.actor.kind === 'user') throw hidden(resource.resourceType, safeId(resource.id));
+        const stored = stamp(resource, resource.id, (current?.versionId ?? 0) + 1, now());
+        const patients = await checkWrite(tx, stored, current && !current.deleted ? 'u' : 'c', current);
         if (options.ifMatch !== undefined) checkIfMatch(options.ifMatch, current?.versionId, current?.deleted);
+        const entities = [`${resource.resourceType}/${resource.id}`];
         if (current && !current.deleted && current.content && sameContent(current.content, resource)) {
+          if (!a.unrestricted) recorder.note({ action: 'U', subtype: 'update', patients, entities });
           return { resource: current.content as T, outcome: 'unchanged' as const };
         }
-        const stored = stamp(resource, resource.id, (current?.versionId ?? 0) + 1, now());
         await writeVersions(txExec(tx), [write(stored, options.method ?? 'PUT', current?.rid)]);
-        return { resource: stored, outcome: current && !current.deleted ? ('updated' as const) : ('created' as const) };
+        const created = !current || current.deleted;
+        recorder.note({
+          action: created ? 'C' : 'U',
+          subtype: created ? 'create' : options.method === 'PATCH' ? 'patch' : 'update',
+          patients,
+          entities,
+        });
+        return { resource: stored, outcome: created ? ('created' as const) : ('updated' as const) };
       });
     },
 
@@ -162,10 +266,26 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean): StoreTx {
       return inTransaction(async (tx) => {
         checkType(resourceType);
         // No resource can have a malformed id (and PostgreSQL text cannot hold some, e.g. NUL): nothing to delete.
-        if (!isFhirId(id)) return;
+        const a = await scope.access(txExec(tx));
+        if (!isFhirId(id)) {
+          if (a.allPatients) return;
+          throw hidden(resourceType, safeId(id));
+        }
         const current = (await loadCurrent(txExec(tx), [{ type: resourceType, id }])).get(keyOf(resourceType, id));
+        if (!a.allPatients) {
+          // For people, deleting what they cannot see, or what is absent, is the same 404.
+          if (!current || !canSee(a, current.content ?? ({ resourceType, id } as Resource), current.patients))
+            throw hidden(resourceType, safeId(id));
+        }
+        if (!a.allows(resourceType, 'd')) throw refused(`Your access does not allow deleting ${resourceType}`);
         // Deleting what is absent or already deleted succeeds and changes nothing (R4 §3.1.0.7.1).
         if (!current || current.deleted) return;
+        recorder.note({
+          action: 'D',
+          subtype: 'delete',
+          patients: current.patients,
+          entities: [`${resourceType}/${id}`],
+        });
         await writeVersions(txExec(tx), [
           {
             resourceType,
@@ -175,6 +295,7 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean): StoreTx {
             method: 'DELETE',
             content: null,
             rid: current.rid,
+            patients: current.patients,
           },
         ]);
       });
@@ -208,22 +329,51 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean): StoreTx {
             continue;
           }
           const stored = stamp(r, r.id as string, (current?.versionId ?? 0) + 1, at);
+          if (!(await scope.access(txExec(tx))).unrestricted)
+            await checkWrite(tx, stored, current && !current.deleted ? 'u' : 'c', current);
           writes.push(write(stored, 'PUT', current?.rid));
           results.push({ resource: stored, outcome: current && !current.deleted ? 'updated' : 'created' });
         }
         await writeVersions(txExec(tx), writes);
+        if (writes.length)
+          recorder.note({
+            action: writes.some((w) => w.versionId > 1) ? 'U' : 'C',
+            subtype: 'batch',
+            patients: [...new Set(writes.flatMap((w) => (w.content ? compartmentPatients(w.content) : [])))],
+            entities: writes.map((w) => `${w.resourceType}/${w.id}`),
+          });
         return results;
       });
     },
 
-    search(resourceType, params, options) {
+    async search(resourceType, params, options) {
       if (resourceType !== undefined) checkType(resourceType);
-      return search(exec, resourceType, params, options);
+      const a = await access();
+      if (resourceType !== undefined && !a.allows(resourceType, 's'))
+        throw refused(`Your access does not allow searching ${resourceType}`);
+      const result = await search(exec, resourceType, params, { ...options, access: a });
+      recorder.note({
+        action: 'R',
+        subtype: resourceType === undefined ? 'search-system' : 'search-type',
+        patients: result.patients,
+        entities: [...result.matches, ...result.included].map((m) => `${m.resourceType}/${m.id}`),
+      });
+      await readDone();
+      return result;
     },
 
-    history(scope, options) {
-      if (scope.resourceType !== undefined) checkType(scope.resourceType);
-      return history(exec, scope, options);
+    async history(target, options) {
+      if (target.resourceType !== undefined) checkType(target.resourceType);
+      const a = await access();
+      const page = await history(exec, target, { ...options, access: a });
+      recorder.note({
+        action: 'R',
+        subtype: target.id ? 'history-instance' : target.resourceType ? 'history-type' : 'history-system',
+        patients: page.patients,
+        entities: page.entries.map((e) => `${e.resourceType}/${e.id}`),
+      });
+      await readDone();
+      return page;
     },
 
     async enqueue(name, data) {
@@ -233,6 +383,8 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean): StoreTx {
     },
 
     transaction: inTransaction,
+    actor: scope.actor,
+    audit: recorder,
   };
   executors.set(self, exec);
   return self;

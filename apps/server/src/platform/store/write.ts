@@ -14,6 +14,8 @@ export type CurrentRow = Readonly<{
   versionId: number;
   deleted: boolean;
   content: Resource | null;
+  /** The patients whose compartment it is in (kept on a deleted resource: those of its last version). */
+  patients: readonly string[];
 }>;
 
 export const keyOf = (type: string, id: string) => `${type}/${id}`;
@@ -32,8 +34,9 @@ export async function loadCurrent(
     version_id: number;
     deleted: boolean;
     content: Resource | null;
+    patients: string[];
   }>`
-    SELECT r.rid, r.resource_type, r.id, r.version_id, r.deleted, r.content FROM resource r
+    SELECT r.rid, r.resource_type, r.id, r.version_id, r.deleted, r.content, r.patients FROM resource r
     JOIN unnest(${keys.map((k) => k.type)}::text[], ${keys.map((k) => k.id)}::text[]) AS k(t, i) ON r.resource_type = k.t AND r.id = k.i
     ORDER BY r.rid FOR UPDATE OF r`.execute(exec);
   for (const r of rows) {
@@ -44,6 +47,7 @@ export async function loadCurrent(
       versionId: r.version_id,
       deleted: r.deleted,
       content: r.content,
+      patients: r.patients,
     });
   }
   return out;
@@ -60,6 +64,8 @@ export type VersionWrite = Readonly<{
   content: Resource | null;
   /** Set when the resource already has a row. */
   rid: number | undefined;
+  /** For a deletion: the compartment patients of the deleted version, kept so access checks still apply to it. */
+  patients?: readonly string[];
 }>;
 
 /**
@@ -68,7 +74,9 @@ export type VersionWrite = Readonly<{
  */
 export async function writeVersions(exec: Executor, writes: readonly VersionWrite[]): Promise<void> {
   if (writes.length === 0) return;
-  const indexes = writes.map((w) => (w.content ? indexResource(w.content) : emptyIndex()));
+  const indexes = writes.map((w) =>
+    w.content ? indexResource(w.content) : { ...emptyIndex(), patients: [...(w.patients ?? [])] },
+  );
   const fresh = writes.map((w, i) => ({ w, ix: indexes[i] as IndexRows })).filter((x) => x.w.rid === undefined);
   const existing = writes.map((w, i) => ({ w, ix: indexes[i] as IndexRows })).filter((x) => x.w.rid !== undefined);
   const rids: number[] = [];

@@ -22,8 +22,13 @@ const tableOf: Record<SearchParamDef['type'], string> = {
 
 const or = (parts: Sql[]): Sql => (parts.length === 1 ? (parts[0] as Sql) : sql`(${sql.join(parts, sql` OR `)})`);
 
+/** Which resource rows (alias) the actor may see; chained and `_has` targets are filtered by it too. */
+export type Visible = (alias: Sql) => Sql;
+
+const everyRow: Visible = () => sql`true`;
+
 /** SQL condition (on resource alias `r`) for one criterion. */
-export function criterionSql(c: Criterion, r: Sql): Sql {
+export function criterionSql(c: Criterion, r: Sql, visible: Visible = everyRow): Sql {
   switch (c.kind) {
     case 'id':
       if (c.modifier === 'missing') return c.values[0] === 'true' ? sql`false` : sql`true`;
@@ -41,17 +46,17 @@ export function criterionSql(c: Criterion, r: Sql): Sql {
       const x = nextAlias('ch');
       const t = nextAlias('ct');
       const perType = [...c.inner.entries()].map(
-        ([type, inner]) => sql`(${t}.resource_type = ${type} AND ${criterionSql(inner, t)})`,
+        ([type, inner]) => sql`(${t}.resource_type = ${type} AND ${criterionSql(inner, t, visible)})`,
       );
       return sql`EXISTS (SELECT 1 FROM sp_reference ${x} JOIN resource ${t} ON ${t}.resource_type = ${x}.target_type AND ${t}.id = ${x}.target_id AND NOT ${t}.deleted
-        WHERE ${x}.rid = ${r}.rid AND ${x}.sp = ${c.param.key} AND ${or(perType)})`;
+        WHERE ${x}.rid = ${r}.rid AND ${x}.sp = ${c.param.key} AND ${or(perType)} AND ${visible(t)})`;
     }
     case 'has': {
       const x = nextAlias('hr');
       const h = nextAlias('hs');
       return sql`EXISTS (SELECT 1 FROM sp_reference ${x} JOIN resource ${h} ON ${h}.rid = ${x}.rid AND NOT ${h}.deleted
         WHERE ${x}.sp = ${c.refParam.key} AND ${x}.target_type = ${r}.resource_type AND ${x}.target_id = ${r}.id
-        AND ${criterionSql(c.inner, h)})`;
+        AND ${criterionSql(c.inner, h, visible)} AND ${visible(h)})`;
     }
   }
 }

@@ -1,7 +1,8 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { type RawBuilder, sql } from 'kysely';
+import { type Access, visibleSql } from '../../access/index.ts';
 import type { Executor } from '../write.ts';
-import { criterionSql, matchingRids, sortExpression } from './filters.ts';
+import { criterionSql, matchingRids, sortExpression, type Visible } from './filters.ts';
 import { type Criterion, type ParsedSearch, parseSearch } from './parse.ts';
 import { shapeResource } from './summary.ts';
 
@@ -19,6 +20,8 @@ export type SearchOptions = Readonly<{
    * medications…), except other patients, whose data is never pulled in through a reference.
    */
   includeReferenced?: boolean;
+  /** The actor's access (the store sets it): what they may not see is neither returned, counted nor paged over. */
+  access?: Access;
 }>;
 
 export type SearchResult = Readonly<{
@@ -27,6 +30,8 @@ export type SearchResult = Readonly<{
   total: number | undefined;
   parsed: ParsedSearch;
   hasNext: boolean;
+  /** The patients whose data the result holds (for the audit record). */
+  patients: string[];
 }>;
 
 const r = sql.raw('r');
@@ -39,11 +44,12 @@ export async function search(
   options: SearchOptions = {},
 ): Promise<SearchResult> {
   const parsed = parseSearch(resourceType, params, options.lenient ?? false);
-  const { from, where } = plan(parsed, options);
+  const visible: Visible = (alias) => (options.access ? visibleSql(options.access, alias) : sql`true`);
+  const { from, where } = plan(parsed, options, visible);
   const wantTotal = (options.total ?? parsed.total ?? 'accurate') === 'accurate' || parsed.summary === 'count';
   if (parsed.summary === 'count') {
     const total = await count(exec, from, where);
-    return { matches: [], included: [], total, parsed, hasNext: false };
+    return { matches: [], included: [], total, parsed, hasNext: false, patients: [] };
   }
   const keys = parsed.sort.map((k) =>
     k.param === '_id'
@@ -60,8 +66,8 @@ export async function search(
     SELECT ${sql.join([sql`${r}.rid`, ...keys.map((k, i) => sql`${k} AS ${sql.raw(`k${i}`)}`)], sql`, `)}
     FROM ${from} WHERE ${where}
     ORDER BY ${orderBy((i) => sql.raw(`k${i}`), sql`${r}.rid`)} LIMIT ${parsed.count + 1} OFFSET ${parsed.offset}`;
-  const { rows } = await sql<{ rid: number; resource_type: string; id: string; content: Resource }>`
-    SELECT res.rid, res.resource_type, res.id, res.content FROM (${pageQuery}) p JOIN resource res ON res.rid = p.rid
+  const { rows } = await sql<Row>`
+    SELECT res.rid, res.resource_type, res.id, res.content, res.patients FROM (${pageQuery}) p JOIN resource res ON res.rid = p.rid
     ORDER BY ${orderBy((i) => sql.raw(`p.k${i}`), sql`p.rid`)}`.execute(exec);
   const hasNext = rows.length > parsed.count;
   const page = rows.slice(0, parsed.count);
@@ -71,13 +77,14 @@ export async function search(
       !hasNext && (page.length > 0 || parsed.offset === 0)
         ? parsed.offset + page.length
         : await count(exec, from, where);
-  const included = await includes(exec, parsed, page, options.includeReferenced ?? false);
+  const included = await includes(exec, parsed, page, options.includeReferenced ?? false, visible);
   return {
     matches: page.map((row) => shapeResource(row.content, parsed)),
-    included: included.map((res) => shapeResource(res, parsed)),
+    included: included.map((res) => shapeResource(res.content, parsed)),
     total,
     parsed,
     hasNext,
+    patients: [...new Set([...page, ...included].flatMap((x) => x.patients))],
   };
 }
 
@@ -90,8 +97,10 @@ type Plan = { from: RawBuilder<unknown>; where: RawBuilder<unknown> };
  * resource table is read only for the page. A worklist query (`Task?owner=…&status=…&_sort=…`) thus never reads the
  * thousands of Task rows it does not return. Otherwise the resource table drives.
  */
-function plan(parsed: ParsedSearch, options: SearchOptions): Plan {
-  const rest = (except?: Criterion) => parsed.criteria.filter((c) => c !== except).map((c) => criterionSql(c, r));
+function plan(parsed: ParsedSearch, options: SearchOptions, visible: Visible): Plan {
+  const rest = (except?: Criterion) =>
+    parsed.criteria.filter((c) => c !== except).map((c) => criterionSql(c, r, visible));
+  const restricted = options.access !== undefined && !options.access.unrestricted;
   const indexOnly =
     parsed.types.length === 1 &&
     options.compartmentPatient === undefined &&
@@ -104,13 +113,22 @@ function plan(parsed: ParsedSearch, options: SearchOptions): Plan {
       )
     : undefined;
   if (driver) {
-    return { from: sql`${matchingRids(driver)} ${r}`, where: sql.join([sql`true`, ...rest(driver)], sql` AND `) };
+    // The actor's visibility needs the resource row: checked by rid for the candidates only.
+    const v = sql.raw('v');
+    const access = restricted
+      ? [sql`EXISTS (SELECT 1 FROM resource ${v} WHERE ${v}.rid = ${r}.rid AND ${visible(v)})`]
+      : [];
+    return {
+      from: sql`${matchingRids(driver)} ${r}`,
+      where: sql.join([sql`true`, ...access, ...rest(driver)], sql` AND `),
+    };
   }
   const conds: RawBuilder<unknown>[] = [sql`NOT ${r}.deleted`];
   if (parsed.types.length === 1) conds.push(sql`${r}.resource_type = ${parsed.types[0]}`);
   else if (parsed.types.length > 1) conds.push(sql`${r}.resource_type = ANY(${parsed.types}::text[])`);
   if (options.compartmentPatient !== undefined)
     conds.push(sql`${r}.patients @> ARRAY[${options.compartmentPatient}]::text[]`);
+  if (restricted) conds.push(visible(r));
   return { from: sql`resource ${r}`, where: sql.join([...conds, ...rest()], sql` AND `) };
 }
 
@@ -119,7 +137,7 @@ async function count(exec: Executor, from: RawBuilder<unknown>, where: RawBuilde
   return rows[0]?.n ?? 0;
 }
 
-type Row = { rid: number; resource_type: string; id: string; content: Resource };
+type Row = { rid: number; resource_type: string; id: string; content: Resource; patients: string[] };
 
 /** `_include` (with one `:iterate` pass over what was included) and `_revinclude`, without duplicates. */
 async function includes(
@@ -127,7 +145,8 @@ async function includes(
   parsed: ParsedSearch,
   page: readonly Row[],
   referenced: boolean,
-): Promise<Resource[]> {
+  visible: Visible,
+): Promise<Row[]> {
   if (page.length === 0 || (parsed.include.length === 0 && parsed.revinclude.length === 0 && !referenced)) return [];
   const seen = new Set(page.map((p) => p.rid));
   const out: Row[] = [];
@@ -145,9 +164,9 @@ async function includes(
       const rids = sources.filter((s) => s.resource_type === inc.param.key.split(':')[0]).map((s) => s.rid);
       if (!rids.length) continue;
       const { rows } = await sql<Row>`
-        SELECT t.rid, t.resource_type, t.id, t.content FROM sp_reference x
+        SELECT t.rid, t.resource_type, t.id, t.content, t.patients FROM sp_reference x
         JOIN resource t ON t.resource_type = x.target_type AND t.id = x.target_id AND NOT t.deleted
-        WHERE x.rid = ANY(${rids}::bigint[]) AND x.sp = ${inc.param.key}
+        WHERE x.rid = ANY(${rids}::bigint[]) AND x.sp = ${inc.param.key} AND ${visible(sql.raw('t'))}
         ${inc.targetType ? sql`AND x.target_type = ${inc.targetType}` : sql``}`.execute(exec);
       found.push(...add(rows));
     }
@@ -155,19 +174,20 @@ async function includes(
   }
   if (referenced) {
     const { rows } = await sql<Row>`
-      SELECT DISTINCT t.rid, t.resource_type, t.id, t.content FROM sp_reference x
+      SELECT DISTINCT ON (t.rid) t.rid, t.resource_type, t.id, t.content, t.patients FROM sp_reference x
       JOIN resource t ON t.resource_type = x.target_type AND t.id = x.target_id AND NOT t.deleted
-      WHERE x.rid = ANY(${page.map((p) => p.rid)}::bigint[]) AND t.resource_type <> 'Patient'`.execute(exec);
+      WHERE x.rid = ANY(${page.map((p) => p.rid)}::bigint[]) AND t.resource_type <> 'Patient'
+        AND ${visible(sql.raw('t'))}`.execute(exec);
     add(rows);
   }
   for (const rev of parsed.revinclude) {
     const { rows } = await sql<Row>`
-      SELECT s.rid, s.resource_type, s.id, s.content FROM sp_reference x
+      SELECT s.rid, s.resource_type, s.id, s.content, s.patients FROM sp_reference x
       JOIN unnest(${page.map((p) => p.resource_type)}::text[], ${page.map((p) => p.id)}::text[]) AS m(t, i)
         ON x.target_type = m.t AND x.target_id = m.i
       JOIN resource s ON s.rid = x.rid AND NOT s.deleted
-      WHERE x.sp = ${rev.param.key}`.execute(exec);
+      WHERE x.sp = ${rev.param.key} AND ${visible(sql.raw('s'))}`.execute(exec);
     add(rows);
   }
-  return out.map((o) => o.content);
+  return out;
 }

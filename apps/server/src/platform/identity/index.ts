@@ -1,0 +1,15 @@
+// Accounts, sign-in, second factor, sessions and bearer tokens (issue #3).
+export { confirmMfaEnrolment, consumeRecoveryCode, startMfaEnrolment, verifyMfaCode } from './mfa.ts';
+export { parseSecretKey } from './secret-box.ts';
+export {
+  advanceSession,
+  checkCsrf,
+  findSession,
+  openSession,
+  revokeSession,
+  rotateCsrf,
+  type Session,
+  type SessionLimits,
+} from './sessions.ts';
+export { isLockedOut, type LockoutPolicy, recordAttempt, signIn } from './sign-in.ts';
+export { findAccessToken, issueAccessToken } from './tokens.ts';

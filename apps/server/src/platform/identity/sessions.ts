@@ -1,0 +1,119 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Role } from './roles.ts';
+import { isRole } from './roles.ts';
+import type { IdentityCtx } from './users.ts';
+
+/** How far sign-in got: TOTP code due, second factor still to enrol, or fully signed in. */
+export type SessionStage = 'mfa' | 'enrol' | 'full';
+
+/** Idle time-out and absolute limit of a session, in seconds (issue #3 defaults: 15 minutes and 12 hours). */
+export type SessionLimits = Readonly<{ idleSeconds: number; maxSeconds: number }>;
+
+export type Session = Readonly<{
+  id: string;
+  userId: string;
+  username: string;
+  roles: readonly Role[];
+  fhirReference: string | null;
+  stage: SessionStage;
+  createdAt: string;
+}>;
+
+const digest = (token: string) => createHash('sha256').update(token).digest();
+/** A token's digest as a bytea literal (hex through decode: the same on node-postgres and PGlite). */
+const digestSql = (token: string) => sql`decode(${digest(token).toString('hex')}, 'hex')`;
+
+/** A new random token (256 bits, base64url): the cookie's value, or a CSRF token. */
+const newToken = () => randomBytes(32).toString('base64url');
+
+/**
+ * Opens a session for a user who passed the password step. Returns the cookie token and the CSRF token (both shown
+ * once, stored only as SHA-256). The absolute limit runs from now; the idle limit from each use.
+ */
+export async function openSession(
+  ctx: IdentityCtx,
+  input: { userId: string; stage: SessionStage; ip: string; limits: SessionLimits },
+): Promise<{ id: string; token: string; csrf: string }> {
+  const id = randomUUID();
+  const token = newToken();
+  const csrf = newToken();
+  const now = ctx.clock.now();
+  const expires = now.add({ seconds: input.limits.maxSeconds });
+  await sql`
+    INSERT INTO user_session (id, user_id, created_at, last_seen_at, expires_at, token_hash, csrf_hash, stage, client_ip)
+    VALUES (${id}, ${input.userId}, ${now.toString()}::timestamptz, ${now.toString()}::timestamptz,
+      ${expires.toString()}::timestamptz, ${digestSql(token)}, ${digestSql(csrf)}, ${input.stage}, ${input.ip})`.execute(
+    ctx.exec,
+  );
+  return { id, token, csrf };
+}
+
+/**
+ * The live session a cookie token names, touching its last use; undefined when unknown, revoked, past its absolute
+ * limit, idle longer than allowed, or its account was deactivated. Any replica can answer: all state is in the table.
+ */
+export async function findSession(
+  ctx: IdentityCtx,
+  token: string,
+  limits: SessionLimits,
+): Promise<Session | undefined> {
+  if (token.length < 20 || token.length > 100) return undefined;
+  const now = ctx.clock.now().toString();
+  const { rows } = await sql<{
+    id: string;
+    user_id: string;
+    username: string;
+    roles: string[];
+    fhir_reference: string | null;
+    stage: SessionStage;
+    created_at: Date | string;
+  }>`
+    UPDATE user_session s SET last_seen_at = ${now}::timestamptz
+    FROM app_user u
+    WHERE s.token_hash = ${digestSql(token)} AND u.id = s.user_id AND u.active AND s.revoked_at IS NULL
+      AND s.expires_at > ${now}::timestamptz
+      AND s.last_seen_at > ${now}::timestamptz - make_interval(secs => ${limits.idleSeconds})
+    RETURNING s.id, s.user_id, u.username, u.roles, u.fhir_reference, s.stage, s.created_at`.execute(ctx.exec);
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    userId: row.user_id,
+    username: row.username,
+    roles: row.roles.filter(isRole),
+    fhirReference: row.fhir_reference,
+    stage: row.stage,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** True when `csrf` is the session's CSRF token (constant-time comparison of the digests). */
+export async function checkCsrf(ctx: IdentityCtx, sessionId: string, csrf: string): Promise<boolean> {
+  const { rows } = await sql<{ csrf: string | null }>`
+    SELECT encode(csrf_hash, 'hex') AS csrf FROM user_session WHERE id = ${sessionId}`.execute(ctx.exec);
+  const stored = rows[0]?.csrf;
+  if (!stored || csrf.length > 100) return false;
+  const given = digest(csrf);
+  const expected = Buffer.from(stored, 'hex');
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** Replaces the session's CSRF token and returns the new one. */
+export async function rotateCsrf(ctx: IdentityCtx, sessionId: string): Promise<string> {
+  const csrf = newToken();
+  await sql`UPDATE user_session SET csrf_hash = ${digestSql(csrf)} WHERE id = ${sessionId}`.execute(ctx.exec);
+  return csrf;
+}
+
+/** Moves a session on after the second factor (mfa/enrol → full). */
+export async function advanceSession(ctx: IdentityCtx, sessionId: string, stage: SessionStage): Promise<void> {
+  await sql`UPDATE user_session SET stage = ${stage} WHERE id = ${sessionId} AND revoked_at IS NULL`.execute(ctx.exec);
+}
+
+/** Ends one session (logout): it stops working on every replica at once. */
+export async function revokeSession(ctx: IdentityCtx, sessionId: string): Promise<void> {
+  await sql`
+    UPDATE user_session SET revoked_at = ${ctx.clock.now().toString()}::timestamptz
+    WHERE id = ${sessionId} AND revoked_at IS NULL`.execute(ctx.exec);
+}
