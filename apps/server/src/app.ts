@@ -2,6 +2,7 @@ import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { fhirRoutes } from './fhir-api/index.ts';
+import { adminRoutes } from './modules/admin/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/index.ts';
 import { authRoutes, registerAuthContext } from './platform/http/auth/index.ts';
@@ -60,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     lockout: { maxFailures: config.loginMaxFailures, windowSeconds: 3600 },
     secureCookies: config.baseUrl.startsWith('https:'),
   });
+  await app.register(adminRoutes, { prefix: '/admin', db, clock, breakGlassMinutes: config.breakGlassMinutes });
   await app.register(fhirRoutes, {
     prefix: '/fhir/R4',
     baseUrl: config.baseUrl,

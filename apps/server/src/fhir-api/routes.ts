@@ -285,7 +285,7 @@ export async function fhirRoutes(app: FastifyInstance, { baseUrl, bulkExport }: 
 
 /** The audited interaction a FHIR request is (R4 restful-interaction codes), from its route and method. */
 function interactionOf(request: FastifyRequest, prefix: string): AuditInteraction {
-  const route = (request.routeOptions.url ?? '').slice(prefix.length);
+  const route = (request.routeOptions.url ?? '').slice(prefix.length) || '/';
   const sub = (request.params as Partial<Params>).sub;
   const body = request.body as { type?: unknown } | undefined;
   switch (`${request.method} ${route}`) {

@@ -68,6 +68,7 @@ export async function bulkExportRoutes(app: FastifyInstance, deps: BulkExportDep
       await insertExport(tx, id, { ...exportRequest, requestedBy: actor.userId }, createdAt);
       await deps.jobs.enqueue(tx, bulkExportJob, { exportId: id }, { retryLimit: exportRetryLimit });
     });
+    store.audit.note({ action: 'E', subtype: 'operation', patients: [], entities: [] });
     reply.header('Content-Location', `${base}/$export-status/${id}`);
     return reply
       .status(202)

@@ -34,6 +34,11 @@ export type AuditRecorder = {
   readonly idle: boolean;
   /** Appends one event for everything noted since the last flush (no-op when nothing was). */
   flush(exec: Kysely<Tables>, outcome?: AuditOutcome, outcomeDesc?: string): Promise<void>;
+  /**
+   * Ends a successful interaction: writes what is pending, or, when nothing was recorded at all (a delete of
+   * nothing, a kick-off), one event for the interaction itself.
+   */
+  conclude(exec: Kysely<Tables>): Promise<void>;
   /** Records a failed interaction that touched nothing (the caller decides the outcome from the status). */
   fail(exec: Kysely<Tables>, outcome: AuditOutcome, outcomeDesc: string): Promise<void>;
   /** How many events this recorder wrote (tests and request accounting). */
@@ -85,6 +90,9 @@ export function createAuditRecorder(actor: Actor, clock: Clock, options: { defer
       return pending.length === 0;
     },
     flush: (exec, outcome = 'success', desc) => (pending.length === 0 ? Promise.resolve() : write(exec, outcome, desc)),
+    async conclude(exec) {
+      if (pending.length > 0 || written === 0) await write(exec, 'success');
+    },
     async fail(exec, outcome, desc) {
       if (!recorder.interaction) return;
       pending = [];

@@ -365,6 +365,8 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean, scope: Scope): 
     async history(target, options) {
       if (target.resourceType !== undefined) checkType(target.resourceType);
       const a = await access();
+      if (target.resourceType !== undefined && target.id === undefined && !a.allows(target.resourceType, 's'))
+        throw refused(`Your access does not allow searching ${target.resourceType}`);
       const page = await history(exec, target, { ...options, access: a });
       recorder.note({
         action: 'R',

@@ -96,7 +96,7 @@ export async function registerAuthContext(app: FastifyInstance, deps: AuthContex
     try {
       if (reply.statusCode >= 400 && recorder.written === 0)
         await recorder.fail(deps.db.kysely, reply.statusCode >= 500 ? 'serious' : 'minor', `HTTP ${reply.statusCode}`);
-      else await recorder.flush(deps.db.kysely);
+      else await recorder.conclude(deps.db.kysely);
     } catch (error) {
       failed.add(request);
       request.log.error({ err: error }, 'audit record could not be written');
