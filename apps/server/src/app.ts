@@ -5,7 +5,7 @@ import { fhirRoutes } from './fhir-api/index.ts';
 import { adminRoutes } from './modules/admin/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/index.ts';
-import { authRoutes, registerAuthContext } from './platform/http/auth/index.ts';
+import { authRoutes, registerAuthContext, smartRoutes } from './platform/http/auth/index.ts';
 import { registerErrorHandling, registerFhirContentTypes } from './platform/http/fhir-errors.ts';
 import { loggerOptions } from './platform/http/logging.ts';
 import { registerOps } from './platform/http/ops.ts';
@@ -61,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     lockout: { maxFailures: config.loginMaxFailures, windowSeconds: 3600 },
     secureCookies: config.baseUrl.startsWith('https:'),
   });
+  await app.register(smartRoutes, { db, clock, baseUrl: config.baseUrl });
   await app.register(adminRoutes, { prefix: '/admin', db, clock, breakGlassMinutes: config.breakGlassMinutes });
   await app.register(fhirRoutes, {
     prefix: '/fhir/R4',

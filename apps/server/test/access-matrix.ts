@@ -389,6 +389,19 @@ const adminProbes: Record<string, Probe[]> = {
       expect: (res, { role }) => expect(res.statusCode, res.body).toBe(isAdmin(role) ? 404 : 403),
     }),
   ],
+  'PUT /admin/users/:username/client': [
+    probe({
+      name: 'register a backend-services client (unknown account)',
+      type: 'none',
+      audited: () => false,
+      call: (call, which) =>
+        call('PUT', `/admin/users/nobody-${which}/client`, {
+          jwks: { keys: [{ kty: 'EC', crv: 'P-384', x: 'x', y: 'y' }] },
+          scopes: ['system/Patient.rs'],
+        }),
+      expect: (res, { role }) => expect(res.statusCode, res.body).toBe(isAdmin(role) ? 404 : 403),
+    }),
+  ],
   'POST /admin/users/:username/deactivate': [
     probe({
       name: 'deactivate (unknown account)',
@@ -457,4 +470,7 @@ export const MATRIX: Record<string, Entry> = {
   'POST /auth/mfa/enrol/confirm': { noPatientData: 'TOTP enrolment (auth-sessions.int.test)' },
   'POST /auth/logout': { noPatientData: 'sign-out (auth-sessions.int.test)' },
   'GET /auth/session': { noPatientData: "the caller's own session" },
+  'POST /auth/token': { noPatientData: 'SMART Backend Services token endpoint (smart-backend.int.test)' },
+  'GET /.well-known/smart-configuration': { noPatientData: 'SMART discovery document' },
+  'GET /fhir/R4/.well-known/smart-configuration': { noPatientData: 'SMART discovery document' },
 };

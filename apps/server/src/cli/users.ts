@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { badRequest } from '@careloop/fhir';
 import { type Config, oneOffSecret } from '../config.ts';
 import { parseScope } from '../platform/access/index.ts';
@@ -5,7 +6,7 @@ import { recordAuditEvent } from '../platform/audit/index.ts';
 import { systemClock } from '../platform/clock.ts';
 import { createDb, migrate } from '../platform/db/index.ts';
 import { OutcomeError } from '../platform/errors.ts';
-import { issueAccessToken } from '../platform/identity/index.ts';
+import { issueAccessToken, registerClient } from '../platform/identity/index.ts';
 import {
   assignRoles,
   createUser,
@@ -43,13 +44,14 @@ const USAGE = `Usage:
   careloop users deactivate U
   careloop users activate U
   careloop users token U --scopes "system/Patient.rs system/Task.cruds" [--minutes 60]
+  careloop users client U --jwks keys.json --scopes "system/Patient.rs system/Task.cruds"
 Roles: administrator, supervisor, care-coordinator, clinician, patient, proxy, integration-client.
 The password comes from CARELOOP_NEW_PASSWORD, a prompt, or piped stdin; never from the command line.
 \`token\` prints a bearer token for an integration client (SMART v2 system scopes), e.g. for a script or a benchmark;
 systems in production get theirs from /auth/token with a signed assertion.
 `;
 
-const SUBCOMMANDS = new Set(['create', 'list', 'roles', 'password', 'deactivate', 'activate', 'token']);
+const SUBCOMMANDS = new Set(['create', 'list', 'roles', 'password', 'deactivate', 'activate', 'token', 'client']);
 
 const str = (v: Values[string]) => (typeof v === 'string' ? v : undefined);
 
@@ -120,6 +122,22 @@ export async function runUsersCli(
         const user = await reactivateUser(ctx, name);
         await audited(ctx, 'permission-change', user);
         io.stdout.write(`activated ${user.username}\n`);
+        return 0;
+      }
+      case 'client': {
+        const file = str(values.jwks);
+        const scopes = (str(values.scopes) ?? '').split(/\s+/).filter(Boolean);
+        if (!name || extra.length || !file) return fail('client takes a user name, --jwks FILE and --scopes "…"');
+        let jwks: unknown;
+        try {
+          jwks = JSON.parse(await readFile(file, 'utf8'));
+        } catch {
+          return fail(`cannot read a JSON Web Key Set from ${file}`);
+        }
+        await registerClient(ctx, name, { jwks, scopes });
+        const user = (await listUsers(ctx)).find((u) => u.username.toLowerCase() === name.toLowerCase());
+        if (user) await audited(ctx, 'permission-change', user);
+        io.stdout.write(`registered ${name} for SMART Backend Services with ${scopes.join(' ')}\n`);
         return 0;
       }
       case 'token': {
@@ -230,6 +248,7 @@ export const usersCommand: Command = {
     active: { type: 'boolean' },
     scopes: { type: 'string' },
     minutes: { type: 'string' },
+    jwks: { type: 'string' },
   },
   async run(config: Config, values, positionals) {
     // A password for this run only: it must not sit in the frozen Config that the server passes around.

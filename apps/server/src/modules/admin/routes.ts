@@ -5,6 +5,7 @@ import { accountingOfDisclosures, recordAuditEvent, searchAuditEvents } from '..
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { unauthenticated } from '../../platform/http/auth/index.ts';
+import { registerClient } from '../../platform/identity/index.ts';
 import {
   assignRoles,
   createUser,
@@ -26,6 +27,13 @@ const NewUser = Type.Object(
     fhirReference: Type.Optional(Type.String({ maxLength: 100 })),
     displayName: Type.Optional(Type.String({ maxLength: 200 })),
     password: Type.Optional(Type.String({ maxLength: 1024 })),
+  },
+  { additionalProperties: false },
+);
+const Client = Type.Object(
+  {
+    jwks: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown()), { minItems: 1, maxItems: 10 }) }),
+    scopes: Type.Array(Type.String({ maxLength: 100 }), { minItems: 1, maxItems: 100 }),
   },
   { additionalProperties: false },
 );
@@ -92,6 +100,19 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
       admin(request);
       const user = await assignRoles(ctx, request.params.username, request.body.roles);
       return changed(request, 'role-change', user);
+    },
+  );
+  // SMART Backend Services: the client's public keys and the system scopes it may request.
+  app.put<{ Params: { username: string }; Body: Static<typeof Client> }>(
+    '/users/:username/client',
+    { schema: { body: Client } },
+    async (request) => {
+      admin(request);
+      await registerClient(ctx, request.params.username, request.body);
+      const user = (await listUsers(ctx)).find(
+        (u) => u.username.toLowerCase() === request.params.username.toLowerCase(),
+      );
+      return changed(request, 'permission-change', user as User);
     },
   );
   app.post<{ Params: { username: string } }>('/users/:username/deactivate', async (request) => {

@@ -1,4 +1,5 @@
 // Accounts, sign-in, second factor, sessions and bearer tokens (issue #3).
+export { ASSERTION_ALGORITHMS, checkClientAssertion, registerClient } from './clients.ts';
 export { confirmMfaEnrolment, consumeRecoveryCode, startMfaEnrolment, verifyMfaCode } from './mfa.ts';
 export { parseSecretKey } from './secret-box.ts';
 export {
