@@ -60,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     limits,
     lockout: { maxFailures: config.loginMaxFailures, windowSeconds: 3600 },
     secureCookies: config.baseUrl.startsWith('https:'),
+    jobs,
   });
   await app.register(smartRoutes, { db, clock, baseUrl: config.baseUrl });
   await app.register(adminRoutes, { prefix: '/admin', db, clock, breakGlassMinutes: config.breakGlassMinutes });

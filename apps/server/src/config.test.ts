@@ -32,6 +32,8 @@ describe('loadConfig', () => {
       sessionMaxHours: 12,
       loginMaxFailures: 10,
       breakGlassMinutes: 60,
+      mailFrom: 'CareLoop <no-reply@careloop.invalid>',
+      passwordResetMinutes: 30,
     });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.mfaSecretKey).toBeUndefined();

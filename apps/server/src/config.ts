@@ -24,6 +24,9 @@ const ConfigSchema = Type.Object({
   loginMaxFailures: Type.Integer({ minimum: 1, maximum: 1000 }),
   breakGlassMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
   mfaSecretKey: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' })),
+  smtpUrl: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  mailFrom: Type.String({ minLength: 3 }),
+  passwordResetMinutes: Type.Integer({ minimum: 5, maximum: 24 * 60 }),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
@@ -49,6 +52,9 @@ const settings = [
   ['LOGIN_MAX_FAILURES', 'loginMaxFailures', '10'],
   ['BREAK_GLASS_MINUTES', 'breakGlassMinutes', '60'],
   ['MFA_SECRET_KEY', 'mfaSecretKey', ''],
+  ['SMTP_URL', 'smtpUrl', ''],
+  ['MAIL_FROM', 'mailFrom', 'CareLoop <no-reply@careloop.invalid>'],
+  ['PASSWORD_RESET_MINUTES', 'passwordResetMinutes', '30'],
 ] as const satisfies readonly (readonly [string, keyof Config, string])[];
 
 export class ConfigError extends Error {}

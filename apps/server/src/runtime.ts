@@ -7,8 +7,9 @@ import type { Config } from './config.ts';
 import { registerBulkExportWorker } from './fhir-api/bulk-export/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/index.ts';
-import { parseSecretKey } from './platform/identity/index.ts';
+import { parseSecretKey, registerPasswordResetWorker } from './platform/identity/index.ts';
 import { createJobQueue, type JobQueue } from './platform/jobs/index.ts';
+import { createMailer } from './platform/mail/index.ts';
 import { createStore, loadDefinitions, type Store } from './platform/store/index.ts';
 
 export type Runtime = Readonly<{
@@ -37,6 +38,7 @@ export async function createRuntime(
     error: (o: object, m: string) => app?.log.error(o, m),
   };
   const jobs = (options.queue ?? true) ? createJobQueue(db, { log }) : undefined;
+  const mailer = createMailer(config.smtpUrl, config.mailFrom);
   const store = createStore({
     db,
     clock,
@@ -48,6 +50,13 @@ export async function createRuntime(
     // of them. JOBS_ENABLED=false makes an enqueue-only replica; PGlite serves one process, which must do the work.
     if (config.jobsEnabled || db.engine === 'pglite') {
       await registerBulkExportWorker(jobs, { db, store, clock, exportDir: config.exportDir });
+      await registerPasswordResetWorker(jobs, {
+        db,
+        clock,
+        mailer,
+        baseUrl: config.baseUrl,
+        minutes: config.passwordResetMinutes,
+      });
     }
     await jobs.start();
   }
@@ -58,6 +67,7 @@ export async function createRuntime(
     async stop() {
       await app.close();
       await jobs?.stop();
+      mailer.close();
     },
   };
 }

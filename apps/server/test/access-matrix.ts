@@ -470,6 +470,10 @@ export const MATRIX: Record<string, Entry> = {
   'POST /auth/mfa/enrol/confirm': { noPatientData: 'TOTP enrolment (auth-sessions.int.test)' },
   'POST /auth/logout': { noPatientData: 'sign-out (auth-sessions.int.test)' },
   'GET /auth/session': { noPatientData: "the caller's own session" },
+  'POST /auth/password-reset': { noPatientData: 'asks for a reset link by e-mail (password-reset.int.test)' },
+  'POST /auth/password-reset/complete': {
+    noPatientData: 'sets a password with a reset token (password-reset.int.test)',
+  },
   'POST /auth/token': { noPatientData: 'SMART Backend Services token endpoint (smart-backend.int.test)' },
   'GET /.well-known/smart-configuration': { noPatientData: 'SMART discovery document' },
   'GET /fhir/R4/.well-known/smart-configuration': { noPatientData: 'SMART discovery document' },

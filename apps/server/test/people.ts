@@ -28,7 +28,7 @@ export type Browser = Readonly<{
 export async function person(
   t: TestApp,
   clock: Clock,
-  input: { username: string; roles: Role[]; fhirReference?: string },
+  input: { username: string; roles: Role[]; fhirReference?: string; email?: string },
 ): Promise<void> {
   await createUser({ exec: t.db.kysely, clock }, { ...input, password: PASSWORD });
 }

@@ -27,6 +27,7 @@ const NewUser = Type.Object(
     fhirReference: Type.Optional(Type.String({ maxLength: 100 })),
     displayName: Type.Optional(Type.String({ maxLength: 200 })),
     password: Type.Optional(Type.String({ maxLength: 1024 })),
+    email: Type.Optional(Type.String({ maxLength: 320 })),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,8 @@
 // Accounts, sign-in, second factor, sessions and bearer tokens (issue #3).
 export { ASSERTION_ALGORITHMS, checkClientAssertion, registerClient } from './clients.ts';
 export { confirmMfaEnrolment, consumeRecoveryCode, startMfaEnrolment, verifyMfaCode } from './mfa.ts';
+export { completeReset } from './password-reset.ts';
+export { registerPasswordResetWorker, resetMailJob } from './reset-mail.ts';
 export { parseSecretKey } from './secret-box.ts';
 export {
   advanceSession,

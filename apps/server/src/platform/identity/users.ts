@@ -115,6 +115,8 @@ export type NewUser = Readonly<{
   fhirReference?: string;
   /** Optional: integration clients authenticate otherwise, and staff may be sent a set-password link later. */
   password?: string;
+  /** Where password-reset links go. */
+  email?: string;
 }>;
 
 /** Creates an account; 400 naming the field for invalid input, 409 when the user name is taken (in any case). */
@@ -125,15 +127,17 @@ export async function createUser(ctx: IdentityCtx, input: NewUser): Promise<User
     );
   }
   const roles = parseRoles(input.roles);
+  if (input.email !== undefined && !/^[^@\s]{1,64}@[^@\s]{1,255}$/.test(input.email))
+    throw new OutcomeError(badRequest('email must be an e-mail address', 'email'));
   const fhirReference = input.fhirReference ?? null;
   checkLink(roles, fhirReference);
   const passwordHash = input.password === undefined ? null : await checkedHash(ctx, input.password, input.username);
   const now = ctx.clock.now().toString();
   // ON CONFLICT DO NOTHING rather than catching 23505: a failed statement would abort the caller's transaction.
   const { rows } = await sql<Row>`
-    INSERT INTO app_user (id, username, display_name, fhir_reference, roles, password_hash, created_at, updated_at)
+    INSERT INTO app_user (id, username, display_name, fhir_reference, roles, password_hash, email, created_at, updated_at)
     VALUES (${randomUUID()}, ${input.username}, ${input.displayName ?? null}, ${fhirReference}, ${roles}::text[],
-            ${passwordHash}, ${now}::timestamptz, ${now}::timestamptz)
+            ${passwordHash}, ${input.email ?? null}, ${now}::timestamptz, ${now}::timestamptz)
     ON CONFLICT DO NOTHING
     RETURNING ${columns}`.execute(ctx.exec);
   const row = rows[0];

@@ -8,12 +8,14 @@ import type { Db } from '../../db/index.ts';
 import { OutcomeError } from '../../errors.ts';
 import {
   advanceSession,
+  completeReset,
   confirmMfaEnrolment,
   consumeRecoveryCode,
   isLockedOut,
   type LockoutPolicy,
   openSession,
   recordAttempt,
+  resetMailJob,
   revokeSession,
   rotateCsrf,
   type Session,
@@ -22,6 +24,7 @@ import {
   startMfaEnrolment,
   verifyMfaCode,
 } from '../../identity/index.ts';
+import type { JobQueue } from '../../jobs/index.ts';
 import { SESSION_COOKIE, unauthenticated } from './context.ts';
 
 export type AuthRoutesDeps = Readonly<{
@@ -32,10 +35,20 @@ export type AuthRoutesDeps = Readonly<{
   lockout: LockoutPolicy;
   /** Cookies get `Secure` when the server is reached over HTTPS. */
   secureCookies: boolean;
+  /** The job queue that mails reset links; without one, password reset is not offered. */
+  jobs?: Pick<JobQueue, 'enqueue'> | undefined;
 }>;
 
 const Credentials = Type.Object(
   { username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  { additionalProperties: false },
+);
+const ResetRequest = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+);
+const ResetComplete = Type.Object(
+  { token: Type.String({ minLength: 20, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
   { additionalProperties: false },
 );
 const Code = Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }) }, { additionalProperties: false });
@@ -159,6 +172,41 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
   });
+
+  // Password reset: always the same answer (whether the account exists is not disclosed); the link goes by e-mail.
+  const { jobs } = deps;
+  if (jobs) {
+    app.post<{ Body: Static<typeof ResetRequest> }>(
+      '/password-reset',
+      { schema: { body: ResetRequest } },
+      async (request, reply) => {
+        await deps.db.kysely
+          .transaction()
+          .execute((tx) => jobs.enqueue(tx, resetMailJob, { username: request.body.username.trim().slice(0, 100) }));
+        return reply
+          .status(202)
+          .send({ message: 'If the account exists and has an e-mail address, a reset link is on its way.' });
+      },
+    );
+    app.post<{ Body: Static<typeof ResetComplete> }>(
+      '/password-reset/complete',
+      { schema: { body: ResetComplete } },
+      async (request, reply) => {
+        const { userId } = await completeReset(ctx, request.body.token, request.body.password);
+        await recordAuditEvent(deps.db.kysely, deps.clock, {
+          action: 'E',
+          subtype: 'permission-change',
+          outcome: 'success',
+          outcomeDesc: 'password reset by e-mailed link; sessions ended',
+          agent: { display: `account ${userId}`, ip: request.ip },
+          patients: [],
+          entities: [],
+          recorded: deps.clock.now().toString(),
+        });
+        return reply.status(204).send();
+      },
+    );
+  }
 
   // The current session, with a fresh CSRF token (a reloaded page has lost the one given at sign-in).
   app.get('/session', async (request) => {
