@@ -3,6 +3,7 @@ import { type Actor, auditAgent } from '../access/actor.ts';
 import type { Clock } from '../clock.ts';
 import type { Tables } from '../db/index.ts';
 import { appendAuditEvents } from './append.ts';
+import type { AuditBatcher } from './batcher.ts';
 import { type AuditEventInput, type AuditOutcome, type AuditSubtype, buildAuditEvent } from './build-event.ts';
 
 type Action = 'C' | 'R' | 'U' | 'D' | 'E';
@@ -48,7 +49,11 @@ export type AuditRecorder = {
   restore(checkpoint: number): void;
 };
 
-export function createAuditRecorder(actor: Actor, clock: Clock, options: { deferReads?: boolean } = {}): AuditRecorder {
+export function createAuditRecorder(
+  actor: Actor,
+  clock: Clock,
+  options: { deferReads?: boolean; batcher?: AuditBatcher } = {},
+): AuditRecorder {
   let pending: AuditNote[] = [];
   let written = 0;
   const write = async (exec: Kysely<Tables>, outcome: AuditOutcome, outcomeDesc?: string) => {
@@ -72,8 +77,10 @@ export function createAuditRecorder(actor: Actor, clock: Clock, options: { defer
       entities: [...new Set(notes.flatMap((n) => n.entities))].map((reference) => ({ reference })),
       recorded: clock.now().toString({ fractionalSecondDigits: 3 }),
     });
-    // The chain's anchor is locked and moved in one transaction: the caller's, or one of its own.
+    // Inside the caller's transaction (a write: the record commits with it); otherwise in a batch with the other
+    // requests' reads (group commit), or in a transaction of its own.
     if (exec.isTransaction) await appendAuditEvents(exec, [event], clock);
+    else if (options.batcher) await options.batcher.append(event);
     else await exec.transaction().execute((tx) => appendAuditEvents(tx, [event], clock));
     pending = [];
     written++;

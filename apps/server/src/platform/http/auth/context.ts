@@ -2,7 +2,7 @@ import { outcome } from '@careloop/fhir';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, parseScope, type SmartScope } from '../../access/index.ts';
-import { createAuditRecorder } from '../../audit/index.ts';
+import { createAuditBatcher, createAuditRecorder } from '../../audit/index.ts';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/index.ts';
 import { OutcomeError } from '../../errors.ts';
@@ -49,6 +49,8 @@ export async function registerAuthContext(app: FastifyInstance, deps: AuthContex
   app.decorateRequest('session', undefined);
   app.decorateRequest('actorStore', undefined);
   const ctx = { exec: deps.db.kysely, clock: deps.clock };
+  // Reads of concurrent requests share audit transactions (group commit); each still waits for its own record.
+  const batcher = createAuditBatcher(deps.db.kysely, deps.clock);
 
   app.addHook('onRequest', async (request, reply) => {
     const authorization = request.headers.authorization;
@@ -85,7 +87,8 @@ export async function registerAuthContext(app: FastifyInstance, deps: AuthContex
       }
     }
     request.actor = actor;
-    if (actor) request.actorStore = deps.store.as(actor, createAuditRecorder(actor, deps.clock, { deferReads: true }));
+    if (actor)
+      request.actorStore = deps.store.as(actor, createAuditRecorder(actor, deps.clock, { deferReads: true, batcher }));
   });
 
   // One AuditEvent per interaction, written before the answer: reads noted by the store, or the failure.
