@@ -7,7 +7,12 @@ import type { Config } from './config.ts';
 import { registerBulkExportWorker } from './fhir-api/bulk-export/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/index.ts';
-import { parseSecretKey, registerPasswordResetWorker } from './platform/identity/index.ts';
+import {
+  parseSecretKey,
+  registerPasswordResetWorker,
+  registerPruneWorker,
+  schedulePruning,
+} from './platform/identity/index.ts';
 import { createJobQueue, type JobQueue } from './platform/jobs/index.ts';
 import { createMailer } from './platform/mail/index.ts';
 import { createStore, loadDefinitions, type Store } from './platform/store/index.ts';
@@ -57,8 +62,10 @@ export async function createRuntime(
         baseUrl: config.baseUrl,
         minutes: config.passwordResetMinutes,
       });
+      await registerPruneWorker(jobs, db, clock);
     }
     await jobs.start();
+    if (config.jobsEnabled || db.engine === 'pglite') await schedulePruning(jobs, db, clock);
   }
   return {
     app,

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freshDatabase, type TestDb } from '../../../test/harness.ts';
 import { fixedClock } from '../../platform/clock.ts';
@@ -48,6 +49,11 @@ describe(`careloop export on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite
       maxPerFile: 2,
     });
     expect(code).toBe(0);
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM audit_event WHERE agent = 'system:careloop export' AND subtype = 'operation'`.execute(
+      testDb.db.kysely,
+    );
+    expect(rows[0]?.n, 'the export run is one AuditEvent').toBe(1);
     expect((await readdir(folder)).sort()).toEqual(['Organization-1.ndjson', 'Patient-1.ndjson', 'Patient-2.ndjson']);
     const patients = [
       ...(await readFile(join(folder, 'Patient-1.ndjson'), 'utf8')).trim().split('\n'),

@@ -2,6 +2,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import type { Config } from '../../config.ts';
 import { defaultTypes, parseInstant, parseTypes, writeNdjsonExport } from '../../fhir-api/bulk-export/index.ts';
 import { openStore } from '../../main.ts';
+import { recordAuditEvent } from '../../platform/audit/index.ts';
 import { type Clock, systemClock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { OutcomeError } from '../../platform/errors.ts';
@@ -56,6 +57,18 @@ export async function runExportCli(db: Db, folder: string, options: ExportCliOpt
     },
   });
   const total = files.reduce((n, f) => n + f.count, 0);
+  // The export is a disclosure of everything in it: one AuditEvent for the run (issue #3).
+  await recordAuditEvent(db.kysely, clock, {
+    action: 'E',
+    subtype: 'operation',
+    operation: '$export',
+    outcome: 'success',
+    outcomeDesc: `careloop export: ${total} resources of ${files.length} file(s)`,
+    agent: { display: 'system:careloop export' },
+    patients: [],
+    entities: [],
+    recorded: clock.now().toString(),
+  });
   for (const f of files) options.stdout.write(`  ${f.file.padEnd(40)} ${f.count}\n`);
   options.stdout.write(
     `exported ${total} resources in ${files.length} file${files.length === 1 ? '' : 's'} to ${folder} in ${duration(performance.now() - started)} (transactionTime ${transactionTime})\n`,

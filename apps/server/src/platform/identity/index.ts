@@ -2,6 +2,7 @@
 export { ASSERTION_ALGORITHMS, checkClientAssertion, registerClient } from './clients.ts';
 export { confirmMfaEnrolment, consumeRecoveryCode, startMfaEnrolment, verifyMfaCode } from './mfa.ts';
 export { completeReset } from './password-reset.ts';
+export { registerPruneWorker, schedulePruning } from './prune.ts';
 export { registerPasswordResetWorker, resetMailJob } from './reset-mail.ts';
 export { parseSecretKey } from './secret-box.ts';
 export {
