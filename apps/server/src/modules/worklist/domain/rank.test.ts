@@ -1,0 +1,89 @@
+import { Temporal } from 'temporal-polyfill';
+import { describe, expect, test } from 'vitest';
+import { rankTask, rankWorklist } from './rank.ts';
+import { TASK_TYPES } from './task-types.ts';
+
+const now = Temporal.Instant.from('2026-11-23T15:00:00Z');
+const inHours = (h: number) => now.add({ minutes: Math.round(h * 60) });
+
+describe('worklist ranking', () => {
+  test.each([
+    [
+      'stat beats everything routine, even overdue',
+      { priority: 'stat', type: 'education' },
+      { priority: 'routine', type: 'escalation', due: inHours(-72), risk: 1 },
+    ],
+    [
+      'overdue beats due soon at the same priority',
+      { priority: 'urgent', type: 'education', due: inHours(-1) },
+      { priority: 'urgent', type: 'escalation', due: inHours(2) },
+    ],
+    [
+      'more overdue beats less overdue',
+      { priority: 'routine', type: 'education', due: inHours(-30) },
+      { priority: 'routine', type: 'education', due: inHours(-3) },
+    ],
+    [
+      'due today beats due in two days',
+      { priority: 'routine', type: 'education', due: inHours(5) },
+      { priority: 'routine', type: 'education', due: inHours(50) },
+    ],
+    [
+      'higher patient risk breaks an otherwise equal tie',
+      { priority: 'routine', type: 'transport', risk: 0.9 },
+      { priority: 'routine', type: 'transport', risk: 0.2 },
+    ],
+    [
+      'the kind of work decides last: medication reconciliation before education',
+      { priority: 'routine', type: 'medication-reconciliation' },
+      { priority: 'routine', type: 'education' },
+    ],
+  ] as const)('%s', (_name, higher, lower) => {
+    expect(rankTask(higher, now).score).toBeGreaterThan(rankTask(lower, now).score);
+  });
+
+  test('the reasons add up to the score, largest first, in words', () => {
+    const rank = rankTask({ priority: 'urgent', type: 'follow-up-call', due: inHours(-5.5), risk: 0.82 }, now);
+    expect(rank.reasons).toEqual([
+      { points: 800, why: 'urgent priority' },
+      { points: 311, why: 'overdue by 5 h' },
+      { points: 123, why: 'high patient risk (0.82)' },
+      { points: 30, why: 'Follow-up call' },
+    ]);
+    expect(rank.score).toBe(1264);
+  });
+
+  test('priority always decides first: the most any routine task can score is below any urgent one', () => {
+    const maxRoutine = rankTask({ priority: 'routine', type: 'escalation', due: inHours(-500), risk: 1 }, now).score;
+    const minUrgent = rankTask({ priority: 'urgent', type: 'education', due: inHours(500), risk: 0 }, now).score;
+    expect(maxRoutine).toBeLessThan(minUrgent);
+  });
+
+  test('overdue points stop growing after three days', () => {
+    const three = rankTask({ priority: 'routine', type: 'education', due: inHours(-72) }, now).score;
+    expect(rankTask({ priority: 'routine', type: 'education', due: inHours(-400) }, now).score).toBe(three);
+  });
+
+  test('a worklist is ordered by rank, then the earlier due date, then id', () => {
+    const ordered = rankWorklist(
+      [
+        { id: 'c', priority: 'routine', type: 'education', due: inHours(100) },
+        { id: 'b', priority: 'routine', type: 'education', due: inHours(90) },
+        { id: 'a', priority: 'routine', type: 'education' },
+        { id: 'd', priority: 'stat', type: 'escalation' },
+        { id: 'e', priority: 'routine', type: 'education' },
+      ],
+      now,
+    );
+    expect(ordered.map((t) => t.id)).toEqual(['d', 'b', 'c', 'a', 'e']);
+  });
+
+  test('every task type has a display name, a FHIR priority and a weight', () => {
+    for (const [code, t] of Object.entries(TASK_TYPES)) {
+      expect(t.display, code).toBeTruthy();
+      expect(['routine', 'urgent', 'asap', 'stat']).toContain(t.priority);
+      expect(t.weight).toBeGreaterThan(0);
+    }
+    expect(Object.keys(TASK_TYPES)).toHaveLength(13);
+  });
+});

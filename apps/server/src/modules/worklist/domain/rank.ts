@@ -1,0 +1,63 @@
+import type { Temporal } from 'temporal-polyfill';
+import { TASK_TYPES, type TaskPriority, type TaskType } from './task-types.ts';
+
+export type RankInput = Readonly<{
+  priority: TaskPriority;
+  type: TaskType;
+  /** When it is due; none for work without a deadline. */
+  due?: Temporal.Instant | undefined;
+  /** The patient's risk score, 0 (low) to 1 (high), when known. */
+  risk?: number | undefined;
+}>;
+
+/** A task's place in the queue: the score and, largest first, the parts it is made of, in words. */
+export type Rank = Readonly<{ score: number; reasons: readonly { points: number; why: string }[] }>;
+
+// 700 apart: more than everything else can add (overdue ≤ 444, risk ≤ 150, kind ≤ 45), so clinical priority always
+// decides first and the other parts order the work within one priority.
+const PRIORITY_POINTS: Record<TaskPriority, number> = { stat: 2200, asap: 1500, urgent: 800, routine: 100 };
+
+const hoursText = (h: number) =>
+  h < 1 ? 'less than an hour' : h < 48 ? `${Math.floor(h)} h` : `${Math.floor(h / 24)} days`;
+
+/**
+ * The transparent ranking of the worklist (issue #4): clinical priority first, always; within it time — overdue work first, the more
+ * overdue the higher (up to three days), then work due within a day, within three days —, then the patient's risk,
+ * then the kind of work. Every part is a number of points with the reason shown to the coordinator.
+ */
+export function rankTask(task: RankInput, now: Temporal.Instant): Rank {
+  const reasons: { points: number; why: string }[] = [
+    { points: PRIORITY_POINTS[task.priority], why: `${task.priority} priority` },
+  ];
+  if (task.due) {
+    const hours = now.until(task.due).total('hours');
+    if (hours < 0)
+      reasons.push({ points: 300 + Math.round(Math.min(-hours, 72) * 2), why: `overdue by ${hoursText(-hours)}` });
+    else if (hours <= 24) reasons.push({ points: 200, why: `due in ${hoursText(hours)}` });
+    else if (hours <= 72) reasons.push({ points: 100, why: `due in ${hoursText(hours)}` });
+    else reasons.push({ points: 0, why: `due in ${hoursText(hours)}` });
+  }
+  if (task.risk !== undefined) {
+    const risk = Math.max(0, Math.min(1, task.risk));
+    const band = risk >= 0.7 ? 'high' : risk >= 0.4 ? 'moderate' : 'low';
+    reasons.push({ points: Math.round(risk * 150), why: `${band} patient risk (${risk.toFixed(2)})` });
+  }
+  const kind = TASK_TYPES[task.type];
+  reasons.push({ points: kind.weight, why: kind.display });
+  reasons.sort((a, b) => b.points - a.points);
+  return { score: reasons.reduce((s, r) => s + r.points, 0), reasons };
+}
+
+/** Orders tasks by rank, highest first; ties by due date (earliest first, undated last), then by id. */
+export function rankWorklist<T extends RankInput & { id: string }>(
+  tasks: readonly T[],
+  now: Temporal.Instant,
+): (T & { rank: Rank })[] {
+  const ranked = tasks.map((t) => ({ ...t, rank: rankTask(t, now) }));
+  return ranked.sort(
+    (a, b) =>
+      b.rank.score - a.rank.score ||
+      (a.due && b.due ? a.due.epochMilliseconds - b.due.epochMilliseconds : a.due ? -1 : b.due ? 1 : 0) ||
+      a.id.localeCompare(b.id),
+  );
+}
