@@ -7,13 +7,13 @@ export {
 } from './definitions.ts';
 export type { HistoryPage } from './history.ts';
 export { resolveReferences } from './references.ts';
+export { safeId } from './safe-id.ts';
 export { maxCount, type SearchResult } from './search/index.ts';
 export {
   createStore,
   findByCondition,
   type Store,
   type StoreTx,
-  safeId,
   type WriteOutcome,
   type WriteResult,
 } from './store.ts';

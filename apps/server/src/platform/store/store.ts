@@ -12,10 +12,12 @@ import { isStoredType } from './definitions.ts';
 import { type HistoryOptions, type HistoryPage, history } from './history.ts';
 import { compartmentPatients } from './indexer.ts';
 import { applyPatch, type PatchOperation } from './patch.ts';
+import { safeId } from './safe-id.ts';
 import { resultParams, type SearchOptions, type SearchResult, search } from './search/index.ts';
 import { isFhirId } from './storable.ts';
 import { validate } from './validate.ts';
 import { type Executor, keyOf, loadCurrent, type VersionWrite, writeVersions } from './write.ts';
+import { checkWriteAccess } from './write-access.ts';
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged' | 'existing' | 'deleted';
 export type WriteResult<T extends Resource> = Readonly<{ resource: T; outcome: WriteOutcome }>;
@@ -131,31 +133,13 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean, scope: Scope): 
   };
 
   /** Refuses a write the actor may not make: the type (403), a patient outside their access (404), labels (403). */
+  /** Refuses a write the actor may not make (write-access.ts), with their access resolved in this transaction. */
   const checkWrite = async (
     tx: StoreTx,
     resource: Resource,
     interaction: 'c' | 'u',
     before: { content: Resource | null; patients: readonly string[] } | undefined,
-  ): Promise<readonly string[]> => {
-    const a = await scope.access(txExec(tx));
-    const patients = compartmentPatients(resource);
-    if (a.unrestricted) return patients;
-    const type = resource.resourceType;
-    const ref = `${type}/${safeId(resource.id ?? '')}`;
-    if (before && !canSee(a, before.content ?? resource, before.patients))
-      throw hidden(type, safeId(resource.id ?? ''));
-    if (!a.allows(type, interaction))
-      throw refused(`Your access does not allow ${interaction === 'c' ? 'creating' : 'changing'} ${type}`);
-    // Registering a new patient is staff work; everything else must stay within the actor's patients.
-    const registering = type === 'Patient' && !before && a.shared === 'all';
-    if (!registering && !canSee(a, { ...resource, meta: { ...resource.meta, security: [] } }, patients))
-      throw refused(`${ref} would belong to a patient outside your access`, `${type}.subject`);
-    const labels = (r: Resource | null | undefined) =>
-      JSON.stringify((r?.meta?.security ?? []).map((c) => `${c.system}|${c.code}`).sort());
-    if (!a.canLabel && labels(resource) !== labels(before?.content))
-      throw refused('Security labels can only be set by staff', `${type}.meta.security`);
-    return patients;
-  };
+  ): Promise<readonly string[]> => checkWriteAccess(await scope.access(txExec(tx)), resource, interaction, before);
 
   const self: StoreTx = {
     async read<T extends Resource>(resourceType: string, id: string) {
@@ -398,11 +382,6 @@ const txExec = (tx: StoreTx) => executors.get(tx) as Executor;
 function checkType(resourceType: string): void {
   if (!isStoredType(resourceType))
     throw new OutcomeError(notFound(`Unknown resource type ${safeId(resourceType)}`), 404);
-}
-
-/** Ids and versions echoed in messages are limited to the FHIR id alphabet, so no input is reflected verbatim. */
-export function safeId(s: string): string {
-  return s.replace(/[^A-Za-z0-9\-.]/g, '?').slice(0, 64);
 }
 
 function stamp<T extends Resource>(resource: T, id: string, version: number, lastUpdated: string): T {
