@@ -137,6 +137,17 @@ describe('invalid resources name the element', () => {
     );
     expect(expressions(outcome).some((e) => e.startsWith('Observation.status'))).toBe(true);
   });
+
+  test('a contained resource of an unknown type, or with a non-string resourceType, is 400', async () => {
+    for (const contained of [
+      { resourceType: 'Nonsense', id: 'a' },
+      { resourceType: { system: [] }, id: 'a' },
+    ]) {
+      const body = { resourceType: 'Patient', contained: [contained], generalPractitioner: [{ reference: '#a' }] };
+      const outcome = await rejected('POST', 'Patient', 400, JSON.stringify(body), json);
+      expect(JSON.stringify(outcome)).toContain('Unknown data type');
+    }
+  });
 });
 
 describe('body size limit', () => {

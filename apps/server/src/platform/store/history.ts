@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { type Access, canSee, visibleSql } from '../access/index.ts';
 import { invalid } from '../errors.ts';
 import { compartmentPatients } from './indexer.ts';
-import type { Executor } from './write.ts';
+import { type Executor, versionContent } from './write.ts';
 
 export type HistoryOptions = Readonly<{
   count: number;
@@ -60,7 +60,7 @@ export async function history(
     content: Resource | null;
     patients: string[];
   }>`
-    SELECT r.resource_type, r.id, v.version_id, v.last_updated, v.method, v.content, r.patients
+    SELECT r.resource_type, r.id, v.version_id, v.last_updated, v.method, ${versionContent}, r.patients
     FROM resource_version v JOIN resource r ON r.rid = v.rid
     WHERE ${where}
     ORDER BY v.last_updated DESC, v.rid DESC, v.version_id DESC

@@ -1,5 +1,5 @@
 import { dateRange, parseReference } from '@careloop/fhir';
-import { evalFhirPathTyped, type TypedValue, toTypedValue } from '@medplum/core';
+import { type TypedValue, toTypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { patientCompartmentParams, type SearchParamDef, searchParamsOf } from './definitions.ts';
 
@@ -29,14 +29,14 @@ export function normalizeString(s: string): string {
 /** Evaluates each indexed search parameter of the resource's type and converts the values into index rows. */
 export function indexResource(resource: Resource): IndexRows {
   const rows: IndexRows = { token: [], string: [], date: [], quantity: [], reference: [], uri: [], patients: [] };
-  const input = [toTypedValue(resource)];
+  const input = toTypedValue(resource);
   const compartmentParams = new Set(patientCompartmentParams(resource.resourceType));
   const patients = new Set<string>();
   if (resource.resourceType === 'Patient' && resource.id) patients.add(resource.id);
   for (const param of searchParamsOf(resource.resourceType).values()) {
     let values: TypedValue[];
     try {
-      values = evalFhirPathTyped(param.atom, input);
+      values = param.evaluate(input);
     } catch {
       // An expression that cannot evaluate on this content (e.g. a type cast) yields no index values.
       continue;
@@ -60,12 +60,12 @@ export function compartmentPatients(resource: Resource): string[] {
   if (resource.resourceType === 'Patient' && resource.id) patients.add(resource.id);
   const codes = new Set(patientCompartmentParams(resource.resourceType));
   if (codes.size === 0) return [...patients];
-  const input = [toTypedValue(resource)];
+  const input = toTypedValue(resource);
   for (const param of searchParamsOf(resource.resourceType).values()) {
     if (!codes.has(param.code) || param.type !== 'reference') continue;
     const rows: IndexRows = { token: [], string: [], date: [], quantity: [], reference: [], uri: [], patients: [] };
     try {
-      for (const v of evalFhirPathTyped(param.atom, input)) addValue(rows, param, v);
+      for (const v of param.evaluate(input)) addValue(rows, param, v);
     } catch {
       continue;
     }

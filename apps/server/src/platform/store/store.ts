@@ -16,7 +16,7 @@ import { safeId } from './safe-id.ts';
 import { resultParams, type SearchOptions, type SearchResult, search } from './search/index.ts';
 import { isFhirId } from './storable.ts';
 import { validate } from './validate.ts';
-import { type Executor, keyOf, loadCurrent, type VersionWrite, writeVersions } from './write.ts';
+import { type Executor, keyOf, loadCurrent, type VersionWrite, versionContent, writeVersions } from './write.ts';
 import { checkWriteAccess } from './write-access.ts';
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged' | 'existing' | 'deleted';
@@ -166,7 +166,7 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean, scope: Scope): 
       const a = await access();
       if (!a.allows(resourceType, 'r')) throw hidden(resourceType, safeId(id));
       const { rows } = await sql<{ content: T | null; patients: string[] }>`
-        SELECT v.content, r.patients FROM resource r JOIN resource_version v ON v.rid = r.rid
+        SELECT ${versionContent}, r.patients FROM resource r JOIN resource_version v ON v.rid = r.rid
         WHERE r.resource_type = ${resourceType} AND r.id = ${id} AND v.version_id = ${/^\d{1,9}$/.test(versionId) ? Number(versionId) : -1}`.execute(
         exec,
       );
@@ -318,12 +318,12 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean, scope: Scope): 
           writes.push(write(stored, 'PUT', current?.rid));
           results.push({ resource: stored, outcome: current && !current.deleted ? 'updated' : 'created' });
         }
-        await writeVersions(txExec(tx), writes);
+        const patients = await writeVersions(txExec(tx), writes);
         if (writes.length)
           recorder.note({
             action: writes.some((w) => w.versionId > 1) ? 'U' : 'C',
             subtype: 'batch',
-            patients: [...new Set(writes.flatMap((w) => (w.content ? compartmentPatients(w.content) : [])))],
+            patients: [...new Set(patients.flat())],
             entities: writes.map((w) => `${w.resourceType}/${w.id}`),
           });
         return results;

@@ -1,8 +1,9 @@
-import { OperationOutcomeError, type TypedValueWithPath, validateResource } from '@medplum/core';
+import { OperationOutcomeError, type TypedValueWithPath } from '@medplum/core';
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import { OutcomeError } from '../errors.ts';
 import { requiredBindingIssues } from './bindings.ts';
 import { isStoredType, loadDefinitions } from './definitions.ts';
+import { schemaIssues } from './schema-validator.ts';
 import { storabilityIssues } from './storable.ts';
 
 /**
@@ -36,16 +37,17 @@ export function validate(resource: Resource): void {
   // Before the recursive validators: hostile nesting would overflow their stack, and jsonb could not store the rest.
   const unstorable = storabilityIssues(resource);
   if (unstorable.length) throw new OutcomeError({ resourceType: 'OperationOutcome', issue: unstorable }, 400);
-  let issues: OperationOutcomeIssue[];
   // The validator collects the coded values under required bindings but does not check them (bindings.ts does).
   const tokens: Record<string, TypedValueWithPath[]> = {};
+  let schema: OperationOutcomeIssue[];
   try {
-    issues = validateResource(resource, { collect: { tokens } });
+    schema = schemaIssues(resource, tokens);
   } catch (e) {
+    // e.g. a contained resource of an unknown type ("Unknown data type")
     if (!(e instanceof OperationOutcomeError)) throw e;
-    issues = e.outcome.issue ?? [];
+    schema = e.outcome.issue ?? [];
   }
-  issues = [...issues, ...requiredBindingIssues(tokens), ...referenceIssues(resource)];
+  const issues = [...schema, ...requiredBindingIssues(tokens), ...referenceIssues(resource)];
   const errors = issues.filter((i) => i.severity === 'error' || i.severity === 'fatal');
   if (errors.length) throw new OutcomeError({ resourceType: 'OperationOutcome', issue: errors }, 400);
 }

@@ -18,6 +18,9 @@ export type CurrentRow = Readonly<{
   patients: readonly string[];
 }>;
 
+/** A version's content, for a query joining `resource_version v` to `resource r`: the current one lives in `resource`. */
+export const versionContent = sql<Resource | null>`CASE WHEN v.version_id = r.version_id THEN r.content ELSE v.content END AS content`;
+
 export const keyOf = (type: string, id: string) => `${type}/${id}`;
 
 /** Current rows for the given keys, locked FOR UPDATE so concurrent writers of the same resources queue up. */
@@ -70,52 +73,70 @@ export type VersionWrite = Readonly<{
 
 /**
  * Stores a batch of new versions with a fixed number of statements whatever the batch size: current rows, history,
- * and the search index rows replaced in the same transaction (the caller's).
+ * and the search index rows replaced in the same transaction (the caller's). Returns each write's compartment patients.
+ *
+ * The content of the current version is stored once, in `resource`; its `resource_version` row has none until a newer
+ * version supersedes it, when the content moves there (migration 0009). Variable-length values travel as one JSON
+ * document per statement, which PostgreSQL parses once (cheaper on both sides than escaped text arrays).
  */
-export async function writeVersions(exec: Executor, writes: readonly VersionWrite[]): Promise<void> {
-  if (writes.length === 0) return;
+export async function writeVersions(exec: Executor, writes: readonly VersionWrite[]): Promise<string[][]> {
+  if (writes.length === 0) return [];
   const indexes = writes.map((w) =>
     w.content ? indexResource(w.content) : { ...emptyIndex(), patients: [...(w.patients ?? [])] },
   );
-  const fresh = writes.map((w, i) => ({ w, ix: indexes[i] as IndexRows })).filter((x) => x.w.rid === undefined);
-  const existing = writes.map((w, i) => ({ w, ix: indexes[i] as IndexRows })).filter((x) => x.w.rid !== undefined);
-  const rids: number[] = [];
-  const ridOf = new Map<VersionWrite, number>();
+  const fresh: number[] = [];
+  const existing: number[] = [];
+  for (const [i, w] of writes.entries()) (w.rid === undefined ? fresh : existing).push(i);
+  const rids: number[] = writes.map((w) => w.rid ?? 0);
+  const row = (i: number) => {
+    const w = writes[i] as VersionWrite;
+    const ix = indexes[i] as IndexRows;
+    return `[${w.rid ?? 'null'},${JSON.stringify(w.resourceType)},${JSON.stringify(w.id)},${w.versionId},${JSON.stringify(w.lastUpdated)},${JSON.stringify(ix.patients)},${w.content === null ? 'null' : JSON.stringify(w.content)}]`;
+  };
+  // e: [rid, type, id, versionId, lastUpdated, patients, content | null]
+  const fields = {
+    version_id: sql`(e->>3)::int`,
+    last_updated: sql`(e->>4)::timestamptz`,
+    deleted: sql`jsonb_typeof(e->6) = 'null'`,
+    content: sql`CASE WHEN jsonb_typeof(e->6) = 'null' THEN NULL ELSE e->6 END`,
+    patients: sql`ARRAY(SELECT jsonb_array_elements_text(e->5))`,
+  };
 
   if (fresh.length) {
     const { rows } = await sql<{ rid: number; resource_type: string; id: string }>`
       INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content, patients)
-      SELECT t, i, v, u::timestamptz, d, c::jsonb, ARRAY(SELECT jsonb_array_elements_text(p::jsonb))
-      FROM unnest(${col(fresh, (x) => x.w.resourceType)}::text[], ${col(fresh, (x) => x.w.id)}::text[],
-        ${col(fresh, (x) => x.w.versionId)}::int[], ${col(fresh, (x) => x.w.lastUpdated)}::text[],
-        ${col(fresh, (x) => x.w.content === null)}::bool[], ${col(fresh, (x) => json(x.w.content))}::text[],
-        ${col(fresh, (x) => JSON.stringify(x.ix.patients))}::text[]) AS x(t, i, v, u, d, c, p)
+      SELECT e->>1, e->>2, ${sql.join(Object.values(fields))} FROM jsonb_array_elements(${`[${fresh.map(row).join(',')}]`}::jsonb) e
       RETURNING rid, resource_type, id`.execute(exec);
-    const byKey = new Map(rows.map((r) => [keyOf(r.resource_type, r.id), r.rid]));
-    for (const { w } of fresh) ridOf.set(w, byKey.get(keyOf(w.resourceType, w.id)) as number);
+    const byKey = new Map(rows.map((r) => [keyOf(r.resource_type, r.id), Number(r.rid)]));
+    for (const i of fresh) {
+      const w = writes[i] as VersionWrite;
+      rids[i] = byKey.get(keyOf(w.resourceType, w.id)) as number;
+    }
   }
   if (existing.length) {
-    for (const { w } of existing) ridOf.set(w, w.rid as number);
+    const stale = existing.map((i) => rids[i] as number);
+    // The superseded version keeps its content in history from now on.
     await sql`
-      UPDATE resource r SET version_id = x.v, last_updated = x.u::timestamptz, deleted = x.d, content = x.c::jsonb,
-        patients = ARRAY(SELECT jsonb_array_elements_text(x.p::jsonb))
-      FROM unnest(${col(existing, (x) => x.w.rid)}::bigint[], ${col(existing, (x) => x.w.versionId)}::int[],
-        ${col(existing, (x) => x.w.lastUpdated)}::text[], ${col(existing, (x) => x.w.content === null)}::bool[],
-        ${col(existing, (x) => json(x.w.content))}::text[], ${col(existing, (x) => JSON.stringify(x.ix.patients))}::text[])
-        AS x(rid, v, u, d, c, p)
-      WHERE r.rid = x.rid`.execute(exec);
-    const stale = existing.map((x) => x.w.rid as number);
-    for (const table of indexTables)
-      await sql`DELETE FROM ${sql.table(table)} WHERE rid = ANY(${stale}::bigint[])`.execute(exec);
+      UPDATE resource_version v SET content = r.content FROM resource r
+      WHERE r.rid = ANY(${stale}::bigint[]) AND v.rid = r.rid AND v.version_id = r.version_id`.execute(exec);
+    await sql`
+      UPDATE resource r SET ${sql.join(Object.entries(fields).map(([c, v]) => sql`${sql.ref(c)} = ${v}`))}
+      FROM jsonb_array_elements(${`[${existing.map(row).join(',')}]`}::jsonb) e
+      WHERE r.rid = (e->>0)::bigint`.execute(exec);
+    await sql`
+      WITH ${sql.join(
+        indexTables.map(
+          (t) => sql`${sql.ref(`d_${t}`)} AS (DELETE FROM ${sql.table(t)} WHERE rid = ANY(${stale}::bigint[]))`,
+        ),
+      )} SELECT 1`.execute(exec);
   }
-  for (const w of writes) rids.push(ridOf.get(w) as number);
 
   await sql`
-    INSERT INTO resource_version (rid, version_id, last_updated, method, content)
+    INSERT INTO resource_version (rid, version_id, last_updated, method)
     SELECT * FROM unnest(${rids}::bigint[], ${writes.map((w) => w.versionId)}::int[],
-      ${writes.map((w) => w.lastUpdated)}::timestamptz[], ${writes.map((w) => w.method)}::text[],
-      ${writes.map((w) => json(w.content))}::jsonb[])`.execute(exec);
+      ${writes.map((w) => w.lastUpdated)}::timestamptz[], ${writes.map((w) => w.method)}::text[])`.execute(exec);
   await insertIndex(exec, rids, indexes);
+  return indexes.map((ix) => ix.patients);
 }
 
 const indexTables = ['sp_token', 'sp_string', 'sp_date', 'sp_quantity', 'sp_reference', 'sp_uri'] as const;
@@ -124,51 +145,54 @@ function emptyIndex(): IndexRows {
   return { token: [], string: [], date: [], quantity: [], reference: [], uri: [], patients: [] };
 }
 
-const json = (c: Resource | null) => (c === null ? null : JSON.stringify(c));
+type Table = (typeof indexTables)[number];
 
-function col<T, V>(items: readonly T[], f: (x: T) => V): V[] {
-  return items.map(f);
-}
+/** Each index table's columns after rid, and how one IndexRows list fills them. */
+const tableRows: { [T in Table]: { columns: string; of: (ix: IndexRows) => unknown[][]; casts: string[] } } = {
+  sp_token: {
+    columns: 'sp, system, value, display',
+    of: (ix) => ix.token.map((r) => [r.sp, r.system, r.value, r.display]),
+    casts: ['text', 'text', 'text', 'text'],
+  },
+  sp_string: {
+    columns: 'sp, norm, exact',
+    of: (ix) => ix.string.map((r) => [r.sp, r.norm, r.exact]),
+    casts: ['text', 'text', 'text'],
+  },
+  sp_date: {
+    columns: 'sp, lo, hi',
+    of: (ix) => ix.date.map((r) => [r.sp, r.lo, r.hi]),
+    casts: ['text', 'timestamptz', 'timestamptz'],
+  },
+  sp_quantity: {
+    columns: 'sp, value, system, code',
+    of: (ix) => ix.quantity.map((r) => [r.sp, r.value, r.system, r.code]),
+    casts: ['text', 'numeric', 'text', 'text'],
+  },
+  sp_reference: {
+    columns: 'sp, target_type, target_id, url',
+    of: (ix) => ix.reference.map((r) => [r.sp, r.targetType, r.targetId, r.url]),
+    casts: ['text', 'text', 'text', 'text'],
+  },
+  sp_uri: { columns: 'sp, value', of: (ix) => ix.uri.map((r) => [r.sp, r.value]), casts: ['text', 'text'] },
+};
 
-/** Flattens each table's rows of the batch into column arrays and inserts them with one statement per table. */
+/**
+ * Inserts every index row of the batch with one statement: one JSON document holding, per table, the rows
+ * `[rid, …columns]`, spread into the tables by data-modifying CTEs.
+ */
 async function insertIndex(exec: Executor, rids: readonly number[], indexes: readonly IndexRows[]): Promise<void> {
-  const flat = <K extends keyof Omit<IndexRows, 'patients'>>(k: K): { rid: number; row: IndexRows[K][number] }[] =>
-    indexes.flatMap((ix, i) => (ix[k] as IndexRows[K][number][]).map((row) => ({ rid: rids[i] as number, row })));
-  const token = flat('token');
-  if (token.length) {
-    await sql`INSERT INTO sp_token (rid, sp, system, value, display) SELECT * FROM unnest(
-      ${token.map((t) => t.rid)}::bigint[], ${token.map((t) => t.row.sp)}::text[], ${token.map((t) => t.row.system)}::text[],
-      ${token.map((t) => t.row.value)}::text[], ${token.map((t) => t.row.display)}::text[])`.execute(exec);
-  }
-  const str = flat('string');
-  if (str.length) {
-    await sql`INSERT INTO sp_string (rid, sp, norm, exact) SELECT * FROM unnest(
-      ${str.map((t) => t.rid)}::bigint[], ${str.map((t) => t.row.sp)}::text[], ${str.map((t) => t.row.norm)}::text[],
-      ${str.map((t) => t.row.exact)}::text[])`.execute(exec);
-  }
-  const date = flat('date');
-  if (date.length) {
-    await sql`INSERT INTO sp_date (rid, sp, lo, hi) SELECT * FROM unnest(
-      ${date.map((t) => t.rid)}::bigint[], ${date.map((t) => t.row.sp)}::text[], ${date.map((t) => t.row.lo)}::timestamptz[],
-      ${date.map((t) => t.row.hi)}::timestamptz[])`.execute(exec);
-  }
-  const qty = flat('quantity');
-  if (qty.length) {
-    await sql`INSERT INTO sp_quantity (rid, sp, value, system, code) SELECT * FROM unnest(
-      ${qty.map((t) => t.rid)}::bigint[], ${qty.map((t) => t.row.sp)}::text[], ${qty.map((t) => t.row.value)}::numeric[],
-      ${qty.map((t) => t.row.system)}::text[], ${qty.map((t) => t.row.code)}::text[])`.execute(exec);
-  }
-  const ref = flat('reference');
-  if (ref.length) {
-    await sql`INSERT INTO sp_reference (rid, sp, target_type, target_id, url) SELECT * FROM unnest(
-      ${ref.map((t) => t.rid)}::bigint[], ${ref.map((t) => t.row.sp)}::text[], ${ref.map((t) => t.row.targetType)}::text[],
-      ${ref.map((t) => t.row.targetId)}::text[], ${ref.map((t) => t.row.url)}::text[])`.execute(exec);
-  }
-  const uri = flat('uri');
-  if (uri.length) {
-    await sql`INSERT INTO sp_uri (rid, sp, value) SELECT * FROM unnest(
-      ${uri.map((t) => t.rid)}::bigint[], ${uri.map((t) => t.row.sp)}::text[], ${uri.map((t) => t.row.value)}::text[])`.execute(
-      exec,
-    );
-  }
+  const present = indexTables.flatMap((table) => {
+    const rows = indexes.flatMap((ix, i) => tableRows[table].of(ix).map((r) => [rids[i], ...r]));
+    return rows.length ? [{ table, rows }] : [];
+  });
+  if (present.length === 0) return;
+  const doc = JSON.stringify(present.map((p) => p.rows));
+  const inserts = present.map(({ table }, n) => {
+    const { columns, casts } = tableRows[table];
+    const values = casts.map((c, k) => sql.raw(`(e->>${k + 1})::${c}`));
+    return sql`${sql.ref(`i_${table}`)} AS (INSERT INTO ${sql.table(table)} (rid, ${sql.raw(columns)})
+      SELECT (e->>0)::bigint, ${sql.join(values)} FROM doc, jsonb_array_elements(doc.j->${sql.raw(String(n))}) e)`;
+  });
+  await sql`WITH doc AS (SELECT ${doc}::jsonb AS j), ${sql.join(inserts)} SELECT 1`.execute(exec);
 }
