@@ -186,7 +186,8 @@ describe('logs carry no PHI', () => {
     expect(logs).toContain('"msg":"incoming request"');
     expect(logs).toContain('"path":"/fhir/R4/Patient"');
     expect(logs).toContain('"statusCode":201');
-    for (const secret of [given, family, '1931', 'secret-token']) expect(logs).not.toContain(secret);
+    // The full birth date: a bare year would also match inside a millisecond timestamp.
+    for (const secret of [given, family, '1931-02-03', 'secret-token']) expect(logs).not.toContain(secret);
   });
 });
 
