@@ -5,7 +5,7 @@ import { resolveReferences, validate, type WriteResult } from '../../platform/st
 import { type ImportError, issuesOf, type Run } from './types.ts';
 
 /** A resource to store and where it came from, for the error list. */
-export type Item = Readonly<{ resource: Resource; line?: number; entry?: number }>;
+export type Item = Readonly<{ resource: Resource; file: string; line?: number; entry?: number }>;
 
 export type BatchWriter = Readonly<{
   /** Queues a resource; resolves once it fits in the pipeline (waits while `concurrency` batches are being written). */
@@ -17,9 +17,10 @@ export type BatchWriter = Readonly<{
 /**
  * Collects resources into batches of `run.batchSize` and stores each batch with one `putMany` transaction, keeping up
  * to `run.concurrency` batches in flight so reading and parsing the next batch overlaps the database write of the
- * previous one. Memory stays at (concurrency + 1) batches whatever the file size.
+ * previous one. Memory stays at (concurrency + 1) batches whatever the file size. One writer can serve many files
+ * (the NDJSON files of an import): batches then run across file boundaries, and `finish` is the only barrier.
  */
-export function createBatchWriter(run: Run, file: string): BatchWriter {
+export function createBatchWriter(run: Run): BatchWriter {
   // Each batch being written, with the keys (Type/id) of its resources.
   const inflight = new Map<Promise<void>, ReadonlySet<string>>();
   let batch: Item[] = [];
@@ -39,7 +40,9 @@ export function createBatchWriter(run: Run, file: string): BatchWriter {
     const overlaps = () => [...inflight.values()].some((other) => [...keys].some((k) => other.has(k)));
     while (inflight.size >= run.concurrency || overlaps()) await Promise.race(inflight.keys());
     rethrow();
-    const done: Promise<void> = writeBatch(run, file, items)
+    // The batches still being written hold resources that come earlier in the input.
+    const earlier = [...inflight.keys()];
+    const done: Promise<void> = writeBatch(run, items, () => Promise.all(earlier))
       .catch((error: unknown) => {
         failure.fatal ??= { error };
       })
@@ -62,29 +65,44 @@ export function createBatchWriter(run: Run, file: string): BatchWriter {
 
 /**
  * Bulk Data NDJSON (e.g. Synthea's) refers to practitioners and organizations conditionally; they are resolved
- * against what is already stored, once per distinct reference. An entry whose reference matches nothing is refused.
+ * against what is already stored, once per distinct reference. A reference that matches nothing may name a resource
+ * of an earlier batch still being written: it is tried once more when those have committed, then refused.
  */
-async function resolveItems(run: Run, file: string, items: readonly Item[]): Promise<Item[]> {
+async function resolveItems(run: Run, items: readonly Item[], earlier: () => Promise<unknown>): Promise<Item[]> {
   const out: Item[] = [];
+  let waited = false;
   for (const item of items) {
+    const at = `${item.resource.resourceType}`;
+    const resolve = () => resolveReferences(run.store, item.resource, { at, cache: run.references });
     try {
-      const at = `${item.resource.resourceType}`;
-      out.push({ ...item, resource: await resolveReferences(run.store, item.resource, { at, cache: run.references }) });
+      out.push({ ...item, resource: await resolve() });
     } catch (e) {
       if (!(e instanceof OutcomeError)) throw e;
-      failItem(run, file, item, e);
+      if (e.status === 412 && !waited) {
+        waited = true;
+        await earlier();
+        try {
+          out.push({ ...item, resource: await resolve() });
+          continue;
+        } catch (again) {
+          if (!(again instanceof OutcomeError)) throw again;
+          failItem(run, item, again);
+          continue;
+        }
+      }
+      failItem(run, item, e);
     }
   }
   return out;
 }
 
-async function writeBatch(run: Run, file: string, batch: readonly Item[]): Promise<void> {
-  const items = await resolveItems(run, file, batch);
+async function writeBatch(run: Run, batch: readonly Item[], earlier: () => Promise<unknown>): Promise<void> {
+  const items = await resolveItems(run, batch, earlier);
   try {
     tally(run, await run.store.putMany(items.map((i) => i.resource)));
   } catch (e) {
     if (!(e instanceof OutcomeError)) throw e;
-    await writeSalvaging(run, file, items);
+    await writeSalvaging(run, items);
   }
   run.report();
 }
@@ -94,7 +112,7 @@ async function writeBatch(run: Run, file: string, batch: readonly Item[]): Promi
  * rest written as one batch; should that fail too (e.g. the same id twice in the batch), the rest are written one by
  * one, so every refused entry is reported with its own reason and every good one is stored.
  */
-async function writeSalvaging(run: Run, file: string, items: readonly Item[]): Promise<void> {
+async function writeSalvaging(run: Run, items: readonly Item[]): Promise<void> {
   const good: Item[] = [];
   for (const item of items) {
     try {
@@ -104,7 +122,7 @@ async function writeSalvaging(run: Run, file: string, items: readonly Item[]): P
       good.push(item);
     } catch (e) {
       if (!(e instanceof OutcomeError)) throw e;
-      failItem(run, file, item, e);
+      failItem(run, item, e);
     }
   }
   try {
@@ -118,15 +136,15 @@ async function writeSalvaging(run: Run, file: string, items: readonly Item[]): P
       tally(run, await run.store.putMany([item.resource]));
     } catch (e) {
       if (!(e instanceof OutcomeError)) throw e;
-      failItem(run, file, item, e);
+      failItem(run, item, e);
     }
   }
 }
 
-function failItem(run: Run, file: string, item: Item, e: OutcomeError): void {
+function failItem(run: Run, item: Item, e: OutcomeError): void {
   const { resourceType, id } = item.resource;
   const error: ImportError = {
-    file,
+    file: item.file,
     ...(item.line !== undefined ? { line: item.line } : {}),
     ...(item.entry !== undefined ? { entry: item.entry } : {}),
     ...(typeof resourceType === 'string' ? { resourceType } : {}),

@@ -1,4 +1,5 @@
 import type { Store } from '../../platform/store/index.ts';
+import { createBatchWriter } from './batch-writer.ts';
 import { listFiles } from './files.ts';
 import { importJsonFile } from './json-file.ts';
 import { importNdjson } from './ndjson.ts';
@@ -55,12 +56,15 @@ export async function importPaths(
   for (const s of skipped) run.notice(`skipped ${s.file}: ${s.reason}`);
 
   let imported = 0;
+  // NDJSON files share one pipeline of batches; a Bundle file starts once everything before it is stored.
+  const ndjson = createBatchWriter(run);
   for (const file of files) {
     current = file.path;
     bytesInFile = 0;
+    if (file.kind !== 'ndjson') await ndjson.finish();
     const outcome =
       file.kind === 'ndjson'
-        ? await importNdjson(run, { path: file.path, name: file.path, gzip: file.gzip }, (bytes) => {
+        ? await importNdjson(run, ndjson, { path: file.path, name: file.path, gzip: file.gzip }, (bytes) => {
             bytesInFile = bytes;
           })
         : await importJsonFile(run, file.path, file.path);
@@ -73,6 +77,8 @@ export async function importPaths(
     bytesInFile = 0;
     run.report();
   }
+  await ndjson.finish();
+  run.report();
   const elapsedMs = performance.now() - started;
   const c = run.counts;
   const handled = c.created + c.updated + c.unchanged + c.deleted + c.failed;

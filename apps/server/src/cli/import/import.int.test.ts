@@ -130,4 +130,44 @@ describe(`careloop import on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  test('NDJSON files share one pipeline: a conditional reference to a resource still being written waits for it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'careloop-import-'));
+    try {
+      const system = 'http://hl7.org/fhir/sid/us-npi';
+      await writeFile(
+        join(dir, 'Practitioner.ndjson'),
+        `${JSON.stringify({ resourceType: 'Practitioner', id: 'pipe-pr', identifier: [{ system, value: '999' }] })}\n`,
+      );
+      const encounter = (id: string, npi: string) =>
+        JSON.stringify({
+          resourceType: 'Encounter',
+          id,
+          status: 'finished',
+          class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+          participant: [{ individual: { reference: `Practitioner?identifier=${system}|${npi}` } }],
+        });
+      await writeFile(
+        join(dir, 'Encounter.ndjson'),
+        `${encounter('pipe-enc', '999')}\n${encounter('pipe-bad', '000')}\n`,
+      );
+      // The practitioner's batch is slow, so the encounters' batch looks the reference up before it is committed.
+      const slowPractitioner: Store = {
+        ...store,
+        async putMany(resources) {
+          if (resources.some((r) => r.resourceType === 'Practitioner')) await new Promise((r) => setTimeout(r, 300));
+          return store.putMany(resources);
+        },
+      };
+      const summary = await importPaths(slowPractitioner, [dir], { baseUrl, batchSize: 1, concurrency: 3 });
+      expect(summary, JSON.stringify(summary)).toMatchObject({ counts: { created: 2, failed: 1 } });
+      const stored = await store.read<Encounter>('Encounter', 'pipe-enc');
+      expect(stored.participant?.[0]?.individual?.reference).toBe('Practitioner/pipe-pr');
+      expect(summary.errors).toHaveLength(1);
+      expect(summary.errors[0]).toMatchObject({ file: join(dir, 'Encounter.ndjson'), line: 2, id: 'pipe-bad' });
+      expect(JSON.stringify(summary.errors[0]?.issues)).toContain('matches nothing');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

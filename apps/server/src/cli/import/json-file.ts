@@ -33,14 +33,14 @@ export async function importJsonFile(run: Run, path: string, name: string): Prom
   )
     return 'skipped';
   if (resource.resourceType !== 'Bundle') {
-    const writer = createBatchWriter(run, name);
+    const writer = createBatchWriter(run);
     if (typeof resource.id !== 'string') {
       run.fail({
         file: name,
         resourceType: resource.resourceType,
         issues: [{ text: 'Resource id is required', expression: [`${resource.resourceType}.id`] }],
       });
-    } else await writer.add({ resource: resource as Resource });
+    } else await writer.add({ resource: resource as Resource, file: name });
     await writer.finish();
     return 'imported';
   }
@@ -135,7 +135,7 @@ function what(entry: BundleEntry | undefined): { resourceType?: string; id?: str
 async function importCollection(run: Run, bundle: Bundle, name: string): Promise<void> {
   const entries = bundle.entry ?? [];
   const targets = new Map<string, string>();
-  const items: (Item | undefined)[] = entries.map((e, entry) => {
+  const items: (Omit<Item, 'file'> | undefined)[] = entries.map((e, entry) => {
     const r = e?.resource;
     if (typeof r !== 'object' || r === null || typeof r.resourceType !== 'string') {
       run.fail({
@@ -163,9 +163,9 @@ async function importCollection(run: Run, bundle: Bundle, name: string): Promise
     if (e?.fullUrl) targets.set(e.fullUrl, `${r.resourceType}/${id}`);
     return { resource: { ...r, id }, entry };
   });
-  const writer = createBatchWriter(run, name);
+  const writer = createBatchWriter(run);
   for (const item of items)
-    if (item) await writer.add({ ...item, resource: rewriteReferences(item.resource, targets) });
+    if (item) await writer.add({ ...item, file: name, resource: rewriteReferences(item.resource, targets) });
   await writer.finish();
 }
 

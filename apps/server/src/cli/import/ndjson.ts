@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Resource } from '@medplum/fhirtypes';
-import { createBatchWriter } from './batch-writer.ts';
+import type { BatchWriter } from './batch-writer.ts';
 import { readLines } from './lines.ts';
 import type { Run } from './types.ts';
 
@@ -16,16 +16,17 @@ type Parsed =
  * Imports one NDJSON file (one resource per line, Bulk Data style), streaming: lines are parsed as they are read and
  * written in batches. Lines that are not JSON objects with a resourceType and an id are reported with their line number.
  * A file whose first line has no resourceType (a Bulk Data `log.ndjson`, say) is not resource data: it is skipped.
- * `onBytes` receives the bytes of the file read so far (compressed bytes for `.gz`).
+ * `onBytes` receives the bytes of the file read so far (compressed bytes for `.gz`). The resources go to `writer`, shared
+ * by the NDJSON files of the import: the last batches of this file may still be in flight when it returns.
  */
 export async function importNdjson(
   run: Run,
+  writer: BatchWriter,
   file: NdjsonFile,
   onBytes: (bytes: number) => void,
 ): Promise<'imported' | 'skipped'> {
   const raw = createReadStream(file.path, { highWaterMark: 1 << 20 });
   const source = file.gzip ? raw.pipe(createGunzip()) : raw;
-  const writer = createBatchWriter(run, file.name);
   let line = 0;
   let isFirst = true;
   try {
@@ -38,7 +39,7 @@ export async function importNdjson(
         isFirst = false;
         if (parsed.kind === 'not-resource') return 'skipped';
       }
-      if (parsed.kind === 'resource') await writer.add({ resource: parsed.resource, line });
+      if (parsed.kind === 'resource') await writer.add({ resource: parsed.resource, file: file.name, line });
       else {
         const resourceType = parsed.kind === 'error' ? parsed.resourceType : undefined;
         run.fail({
@@ -49,7 +50,6 @@ export async function importNdjson(
         });
       }
     }
-    await writer.finish();
     onBytes(raw.bytesRead);
     return 'imported';
   } finally {

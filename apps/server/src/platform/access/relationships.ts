@@ -10,6 +10,8 @@ export const STAFF_ROLE_SYSTEM = 'https://careloop.dev/fhir/CodeSystem/staff-rol
 
 const ACTIVE_ENCOUNTER = ['arrived', 'triaged', 'in-progress', 'onleave'];
 const ACTIVE_APPOINTMENT = ['proposed', 'pending', 'booked', 'arrived', 'checked-in', 'waitlist'];
+// Named so the lookup runs on sp_reference_target (sp, target_id, target_type).
+const RELATIONSHIP_PARAMS = ['CareTeam:participant', 'Encounter:participant', 'Appointment:actor'];
 
 /**
  * Patients of one practitioner's relationships, from the search index: active CareTeams listing them as a participant,
@@ -33,7 +35,8 @@ async function practitionerPatients(exec: Executor, practitionerId: string, team
     WITH who AS (${members})
     SELECT DISTINCT unnest(r.patients) AS p FROM sp_reference x
     JOIN resource r ON r.rid = x.rid AND NOT r.deleted
-    WHERE x.target_type = 'Practitioner' AND x.target_id IN (SELECT id FROM who) AND (
+    WHERE x.sp = ANY(${RELATIONSHIP_PARAMS}::text[]) AND x.target_id IN (SELECT id FROM who)
+      AND x.target_type = 'Practitioner' AND (
       (x.sp = 'CareTeam:participant' AND r.content->>'status' = 'active')
       OR (x.sp = 'Encounter:participant' AND r.content->>'status' = ANY(${ACTIVE_ENCOUNTER}::text[]))
       OR (x.sp = 'Appointment:actor' AND r.content->>'status' = ANY(${ACTIVE_APPOINTMENT}::text[])))`.execute(exec);
