@@ -1,7 +1,9 @@
-import type { Bundle, Resource } from '@medplum/fhirtypes';
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { Resource } from '@medplum/fhirtypes';
+import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { Store } from '../src/platform/store/index.ts';
+import { worklistProbes } from './access-matrix-worklist.ts';
+import { type Caller, ids, type Probe, probe, R4 } from './access-probe.ts';
 import {
   code,
   family,
@@ -15,40 +17,7 @@ import {
   writesObservations,
 } from './access-world.ts';
 
-export type Caller = (
-  method: InjectOptions['method'],
-  url: string,
-  body?: unknown,
-  headers?: Record<string, string>,
-) => Promise<LightMyRequestResponse>;
-
-type Ctx = Readonly<{ sees: boolean; which: Which; role: Role; allowed: boolean }>;
-
-export type Probe = Readonly<{
-  name: string;
-  /** Whose visibility decides the answer. */
-  type: 'Patient' | 'Observation' | 'none';
-  /** Creates what the call works on (writes get fresh resources); returns its id. */
-  prepare?: (store: Store, which: Which) => Promise<string>;
-  call(call: Caller, which: Which, target: string | undefined): Promise<LightMyRequestResponse>;
-  expect(res: LightMyRequestResponse, ctx: Ctx): void;
-  /** The role may do this at all (e.g. write Observations); decides 403 for what it sees. */
-  allowed?: (role: Role) => boolean;
-  /** False where foreign and absent legitimately differ in shape (never for what the actor cannot see). */
-  compareForeign?: false;
-  /** Whether the call leaves one AuditEvent (default: always; administration refused by role leaves none). */
-  audited?: (role: Role) => boolean;
-  toString(): string;
-}>;
-
-const R4 = '/fhir/R4';
-
-const probe = (p: Omit<Probe, 'toString'>): Probe => ({ ...p, toString: () => p.name });
-
-const ids = (res: LightMyRequestResponse): string[] =>
-  ((res.json<Bundle>().entry ?? []) as { resource?: Resource }[]).map(
-    (e) => `${e.resource?.resourceType}/${e.resource?.id}`,
-  );
+export type { Caller, Probe } from './access-probe.ts';
 
 /** A read: 200 when visible, otherwise the same 404 as for an absent id. */
 const read = (name: string, type: Probe['type'], url: (w: Which) => string): Probe =>
@@ -458,7 +427,10 @@ type Entry = Readonly<{ probes: readonly Probe[] }> | Readonly<{ noPatientData: 
 /** Every route, with the probes that exercise it or why it holds no patient data. */
 export const MATRIX: Record<string, Entry> = {
   ...Object.fromEntries(
-    Object.entries({ ...fhirProbes, ...exportProbes, ...adminProbes }).map(([k, probes]) => [k, { probes }]),
+    Object.entries({ ...fhirProbes, ...exportProbes, ...worklistProbes, ...adminProbes }).map(([k, probes]) => [
+      k,
+      { probes },
+    ]),
   ),
   'GET /fhir/R4/metadata': { noPatientData: 'the CapabilityStatement is public (FHIR R4 §3.1.0.13)' },
   'GET /metrics': { noPatientData: 'counters by route pattern and status, no ids (ops.int.test)' },
