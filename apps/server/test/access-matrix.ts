@@ -432,6 +432,9 @@ export const MATRIX: Record<string, Entry> = {
       { probes },
     ]),
   ),
+  'GET /worklist/events': {
+    noPatientData: 'ids and versions of Tasks the caller may read, nothing else (worklist events.int.test)',
+  },
   'GET /fhir/R4/metadata': { noPatientData: 'the CapabilityStatement is public (FHIR R4 §3.1.0.13)' },
   'GET /metrics': { noPatientData: 'counters by route pattern and status, no ids (ops.int.test)' },
   'GET /healthz': { noPatientData: 'liveness' },

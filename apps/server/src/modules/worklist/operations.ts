@@ -9,7 +9,7 @@ import { completed, ownedBy, resumed, snoozed, type WorkItem, workItem, worklist
 /**
  * The worklist's actions on one Task (FHIR `$claim`, `$reassign`, `$snooze`, `$resume`, `$complete`, `$escalate`).
  * Each reads the Task and writes its next version with If-Match in one transaction, as the acting user (the store
- * enforces who may touch which patient's work): of two people acting on one task at once, exactly one succeeds and
+ * enforces who may touch which patient's work): of two people claiming one task at once, exactly one succeeds and
  * the other gets 409. Bad requests are 400 naming the parameter, and change nothing.
  */
 export type TaskAction =
@@ -35,8 +35,8 @@ export async function actOnTask(
   action: TaskAction,
   now: Temporal.Instant,
 ): Promise<{ task: Task; created?: Task }> {
-  try {
-    return await store.transaction(async (tx) => {
+  const attempt = () =>
+    store.transaction(async (tx) => {
       const task = await tx.read<Task>('Task', id);
       const item = workItem(task);
       if (!item) throw invalid('Not a worklist task: Task.code has no CareLoop task type', 'Task.code');
@@ -45,8 +45,18 @@ export async function actOnTask(
       const stored = (await tx.update(next, { ifMatch: task.meta?.versionId })).resource;
       return created ? { task: stored, created } : { task: stored };
     });
+  const changedMeanwhile = (e: unknown) => e instanceof OutcomeError && e.status === 412;
+  try {
+    return await attempt();
   } catch (e) {
-    if (e instanceof OutcomeError && e.status === 412)
+    if (!changedMeanwhile(e)) throw e;
+  }
+  // Someone changed the task between our read and our write: decide again on what it is now (a claim of a task that
+  // was just claimed by someone else is then a clear 409; by ourselves, a harmless 200).
+  try {
+    return await attempt();
+  } catch (e) {
+    if (changedMeanwhile(e))
       throw new OutcomeError(conflict('Someone changed this task at the same moment; reload it and try again'), 409);
     throw e;
   }

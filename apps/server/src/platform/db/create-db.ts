@@ -51,12 +51,30 @@ function openPostgres(connectionString: string, max: number): Db {
       await pool.query(script);
     },
     async listen(channel, onMessage) {
-      const client = await pool.connect();
-      client.on('notification', (m) => m.channel === channel && onMessage(m.payload ?? ''));
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      // One connection held for the subscription; if it drops (a server restart, a network blip), a new one listens
+      // again after a second, until unsubscribed. Notifications sent while no connection listened are lost, so
+      // listeners treat a change as a hint to re-read, never as the only copy of a fact.
+      let client: pg.PoolClient | undefined;
+      let closed = false;
+      const connect = async (): Promise<void> => {
+        const c = await pool.connect();
+        c.on('notification', (m) => m.channel === channel && onMessage(m.payload ?? ''));
+        c.on('error', () => {
+          c.release(true);
+          if (client === c) client = undefined;
+          if (!closed) setTimeout(() => void connect().catch(() => {}), 1000).unref();
+        });
+        await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        client = c;
+      };
+      await connect();
       return async () => {
-        await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
-        client.release();
+        closed = true;
+        const c = client;
+        client = undefined;
+        if (!c) return;
+        await c.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
+        c.release();
       };
     },
     async close() {

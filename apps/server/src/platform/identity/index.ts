@@ -14,6 +14,7 @@ export {
   rotateCsrf,
   type Session,
   type SessionLimits,
+  sessionLive,
 } from './sessions.ts';
 export { isLockedOut, type LockoutPolicy, recordAttempt, signIn } from './sign-in.ts';
 export { findAccessToken, issueAccessToken } from './tokens.ts';

@@ -88,6 +88,19 @@ export async function findSession(
   };
 }
 
+/**
+ * True while the session is usable (not revoked, its account active, within both limits), without counting as
+ * activity: a live stream checks this, and must not keep an idle session alive.
+ */
+export async function sessionLive(ctx: IdentityCtx, sessionId: string, limits: SessionLimits): Promise<boolean> {
+  const now = ctx.clock.now().toString();
+  const { rows } = await sql<{ ok: number }>`
+    SELECT 1 AS ok FROM user_session s JOIN app_user u ON u.id = s.user_id
+    WHERE s.id = ${sessionId} AND u.active AND s.revoked_at IS NULL AND s.expires_at > ${now}::timestamptz
+      AND s.last_seen_at > ${now}::timestamptz - make_interval(secs => ${limits.idleSeconds})`.execute(ctx.exec);
+  return rows.length > 0;
+}
+
 /** True when `csrf` is the session's CSRF token (constant-time comparison of the digests). */
 export async function checkCsrf(ctx: IdentityCtx, sessionId: string, csrf: string): Promise<boolean> {
   const { rows } = await sql<{ csrf: string | null }>`

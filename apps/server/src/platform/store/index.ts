@@ -1,3 +1,4 @@
+export { type Change, watchChanges } from './changes.ts';
 export {
   isStoredType,
   loadDefinitions,

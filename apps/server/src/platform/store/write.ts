@@ -1,6 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { type Kysely, sql } from 'kysely';
 import type { Tables } from '../db/index.ts';
+import { notifyChanges } from './changes.ts';
 import { type IndexRows, indexResource } from './indexer.ts';
 
 /** A Kysely instance or a transaction on it. */
@@ -136,6 +137,10 @@ export async function writeVersions(exec: Executor, writes: readonly VersionWrit
     SELECT * FROM unnest(${rids}::bigint[], ${writes.map((w) => w.versionId)}::int[],
       ${writes.map((w) => w.lastUpdated)}::timestamptz[], ${writes.map((w) => w.method)}::text[])`.execute(exec);
   await insertIndex(exec, rids, indexes);
+  await notifyChanges(
+    exec,
+    writes.map((w, i) => ({ ...w, patients: (indexes[i] as IndexRows).patients })),
+  );
   return indexes.map((ix) => ix.patients);
 }
 
