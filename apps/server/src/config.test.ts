@@ -34,6 +34,8 @@ describe('loadConfig', () => {
       breakGlassMinutes: 60,
       mailFrom: 'CareLoop <no-reply@careloop.invalid>',
       passwordResetMinutes: 30,
+      deadlineCheckMinutes: 5,
+      deadlineWarningHours: 24,
     });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.mfaSecretKey).toBeUndefined();

@@ -27,6 +27,8 @@ const ConfigSchema = Type.Object({
   smtpUrl: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   mailFrom: Type.String({ minLength: 3 }),
   passwordResetMinutes: Type.Integer({ minimum: 5, maximum: 24 * 60 }),
+  deadlineCheckMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
+  deadlineWarningHours: Type.Integer({ minimum: 1, maximum: 24 * 14 }),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
@@ -55,6 +57,8 @@ const settings = [
   ['SMTP_URL', 'smtpUrl', ''],
   ['MAIL_FROM', 'mailFrom', 'CareLoop <no-reply@careloop.invalid>'],
   ['PASSWORD_RESET_MINUTES', 'passwordResetMinutes', '30'],
+  ['DEADLINE_CHECK_MINUTES', 'deadlineCheckMinutes', '5'],
+  ['DEADLINE_WARNING_HOURS', 'deadlineWarningHours', '24'],
 ] as const satisfies readonly (readonly [string, keyof Config, string])[];
 
 export class ConfigError extends Error {}

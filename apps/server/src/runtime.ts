@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { registerBulkExportWorker } from './fhir-api/bulk-export/index.ts';
+import { registerDeadlineAlertWorker, scheduleDeadlineAlerts } from './modules/worklist/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/index.ts';
 import {
@@ -50,6 +51,13 @@ export async function createRuntime(
     ...(jobs ? { enqueue: (exec, name, data) => jobs.enqueue(exec, name, data) } : {}),
   });
   app = await buildApp({ config, db, store, clock, jobs, mfaKey: mfaKeyOf(config) });
+  const deadlines = {
+    db,
+    store,
+    clock,
+    everyMinutes: config.deadlineCheckMinutes,
+    approachingHours: config.deadlineWarningHours,
+  };
   if (jobs) {
     // Every working replica registers every handler before starting; a job enqueued by any replica runs once in one
     // of them. JOBS_ENABLED=false makes an enqueue-only replica; PGlite serves one process, which must do the work.
@@ -63,9 +71,13 @@ export async function createRuntime(
         minutes: config.passwordResetMinutes,
       });
       await registerPruneWorker(jobs, db, clock);
+      await registerDeadlineAlertWorker(jobs, deadlines);
     }
     await jobs.start();
-    if (config.jobsEnabled || db.engine === 'pglite') await schedulePruning(jobs, db, clock);
+    if (config.jobsEnabled || db.engine === 'pglite') {
+      await schedulePruning(jobs, db, clock);
+      await scheduleDeadlineAlerts(jobs, deadlines);
+    }
   }
   return {
     app,

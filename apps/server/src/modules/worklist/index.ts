@@ -1,5 +1,7 @@
 // The coordinator's worklist over FHIR Task (issue #4): task types and deadline clocks (domain/), the ranked queue and
 // the task operations.
+
+export { registerDeadlineAlertWorker, scheduleDeadlineAlerts } from './deadline-alerts.ts';
 export { worklistTask } from './domain/task-resource.ts';
 export { worklistEventRoutes } from './events.ts';
 export { worklistRoutes } from './routes.ts';

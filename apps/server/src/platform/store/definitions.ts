@@ -111,6 +111,24 @@ export type SearchParamDef = Readonly<{
 const commonCodes = new Set(['_tag', '_profile', '_security', '_source']);
 let commonParams: SearchParameter[] = [];
 
+/**
+ * CareLoop's own search parameters, for facts R4 defines no parameter for. Listed in the CapabilityStatement with
+ * these canonical URLs. (A new parameter indexes resources written from then on.)
+ */
+const careloopParams: SearchParameter[] = [
+  {
+    resourceType: 'SearchParameter',
+    url: 'https://careloop.dev/fhir/SearchParameter/Task-due',
+    name: 'due',
+    status: 'active',
+    description: 'When the task is due: the end of Task.restriction.period (the worklist deadline)',
+    code: 'due',
+    base: ['Task'],
+    type: 'date',
+    expression: 'Task.restriction.period.end',
+  },
+];
+
 let loaded = false;
 const paramsByType = new Map<string, ReadonlyMap<string, SearchParamDef>>();
 const compartmentParams = new Map<string, readonly string[]>();
@@ -140,9 +158,12 @@ function buildParams(type: string): Map<string, SearchParamDef> {
   const common = commonParams.map(
     (sp) => [sp.code as string, { ...sp, expression: sp.expression?.replace(/^Resource\./, `${type}.`) }] as const,
   );
-  for (const [code, sp] of [...own, ...common]) {
-    // Only the standard R4 parameters; medplum adds its own (_project, _compartment…).
-    if (!sp.url?.startsWith('http://hl7.org/fhir/SearchParameter/') || tableParams.has(code)) continue;
+  const ours = careloopParams.filter((sp) => sp.base?.includes(type as never)).map((sp) => [sp.code, sp] as const);
+  for (const [code, sp] of [...own, ...common, ...ours]) {
+    // The standard R4 parameters and CareLoop's; medplum adds its own (_project, _compartment…).
+    const standard = sp.url?.startsWith('http://hl7.org/fhir/SearchParameter/');
+    if (!(standard || sp.url?.startsWith('https://careloop.dev/fhir/SearchParameter/')) || tableParams.has(code))
+      continue;
     if (!(indexedParamTypes as readonly string[]).includes(sp.type ?? '') || !sp.expression) continue;
     const parts = ownParts(type, sp.expression);
     if (!parts.length) continue;
