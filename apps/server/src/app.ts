@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { fhirRoutes } from './fhir-api/index.ts';
 import { adminRoutes } from './modules/admin/index.ts';
+import { caseloadRoutes } from './modules/caseload/index.ts';
 import { worklistEventRoutes, worklistRoutes } from './modules/worklist/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/index.ts';
@@ -66,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(smartRoutes, { db, clock, baseUrl: config.baseUrl });
   await app.register(adminRoutes, { prefix: '/admin', db, clock, breakGlassMinutes: config.breakGlassMinutes });
   await app.register(worklistRoutes, { prefix: '/fhir/R4', clock });
+  await app.register(caseloadRoutes, { prefix: '/fhir/R4', clock });
   await app.register(worklistEventRoutes, { prefix: '/worklist', db, clock, limits });
   await app.register(fhirRoutes, {
     prefix: '/fhir/R4',

@@ -2,7 +2,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { Store } from '../src/platform/store/index.ts';
-import { worklistProbes } from './access-matrix-worklist.ts';
+import { coordinationProbes } from './access-matrix-coordination.ts';
 import { type Caller, ids, type Probe, probe, R4 } from './access-probe.ts';
 import {
   code,
@@ -427,7 +427,7 @@ type Entry = Readonly<{ probes: readonly Probe[] }> | Readonly<{ noPatientData: 
 /** Every route, with the probes that exercise it or why it holds no patient data. */
 export const MATRIX: Record<string, Entry> = {
   ...Object.fromEntries(
-    Object.entries({ ...fhirProbes, ...exportProbes, ...worklistProbes, ...adminProbes }).map(([k, probes]) => [
+    Object.entries({ ...fhirProbes, ...exportProbes, ...coordinationProbes, ...adminProbes }).map(([k, probes]) => [
       k,
       { probes },
     ]),

@@ -9,7 +9,17 @@ export const systemOperations = [
 export const typeOperations = {
   Patient: [
     { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
+    {
+      name: 'assign-coordinator',
+      definition: 'https://careloop.dev/fhir/OperationDefinition/Patient-assign-coordinator',
+    },
     { name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export' },
+  ],
+  Practitioner: [
+    {
+      name: 'transfer-caseload',
+      definition: 'https://careloop.dev/fhir/OperationDefinition/Practitioner-transfer-caseload',
+    },
   ],
   Group: [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export' }],
   // The worklist (modules/worklist, issue #4): CareLoop's own operations, documented in docs/worklist.md.

@@ -33,6 +33,7 @@ export function countingStore(inner: StoreTx, tally: Tally): StoreTx {
     vread: (type, id, version) => inner.vread(type, id, version),
     search: (type, params, options) => inner.search(type, params, options),
     history: (scope, options) => inner.history(scope, options),
+    similar: (type, code, text, limit) => inner.similar(type, code, text, limit),
     enqueue: (name, data) => inner.enqueue(name, data),
     async create(resource, options) {
       const result = await inner.create(resource, options);

@@ -8,12 +8,13 @@ import { type AuditRecorder, createAuditRecorder } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/index.ts';
 import { invalid, OutcomeError } from '../errors.ts';
-import { isStoredType } from './definitions.ts';
+import { isStoredType, searchParamsOf } from './definitions.ts';
 import { type HistoryOptions, type HistoryPage, history } from './history.ts';
 import { compartmentPatients } from './indexer.ts';
 import { applyPatch, type PatchOperation } from './patch.ts';
 import { safeId } from './safe-id.ts';
 import { resultParams, type SearchOptions, type SearchResult, search } from './search/index.ts';
+import { type Similar, similar } from './search/similar.ts';
 import { isFhirId } from './storable.ts';
 import { validate } from './validate.ts';
 import { type Executor, keyOf, loadCurrent, type VersionWrite, versionContent, writeVersions } from './write.ts';
@@ -45,6 +46,8 @@ export type StoreTx = Readonly<{
   putMany(resources: readonly Resource[], options?: PutManyOptions): Promise<WriteResult<Resource>[]>;
   search(resourceType: string | undefined, params: URLSearchParams, options?: SearchOptions): Promise<SearchResult>;
   history(scope: { resourceType?: string; id?: string }, options: HistoryOptions): Promise<HistoryPage>;
+  /** Typo-tolerant look-up: ids whose string parameter `code` is most like `text`, best first (search/similar.ts). */
+  similar(resourceType: string, code: string, text: string, limit: number): Promise<Similar[]>;
   enqueue(name: string, data: Record<string, unknown>): Promise<void>;
   /** Runs `fn` in this transaction (or a new one): all its writes commit together or not at all. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
@@ -344,6 +347,23 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean, scope: Scope): 
       });
       await readDone();
       return result;
+    },
+
+    async similar(resourceType, code, text, limit) {
+      checkType(resourceType);
+      const param = searchParamsOf(resourceType).get(code);
+      if (param?.type !== 'string') throw invalid(`${code} is not a string parameter of ${resourceType}`, code);
+      const a = await access();
+      if (!a.allows(resourceType, 's')) throw refused(`Your access does not allow searching ${resourceType}`);
+      const found = await similar(exec, param.key, text, Math.min(Math.max(limit, 1), 100), a);
+      recorder.note({
+        action: 'R',
+        subtype: 'search-type',
+        patients: [...new Set(found.flatMap((f) => f.patients))],
+        entities: found.map((f) => `${resourceType}/${f.id}`),
+      });
+      await readDone();
+      return found;
     },
 
     async history(target, options) {

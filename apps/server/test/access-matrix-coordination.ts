@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { worklistTask } from '../src/modules/worklist/index.ts';
 import type { Store } from '../src/platform/store/index.ts';
 import { ids, type Probe, probe, R4 } from './access-probe.ts';
-import { pid, type Role, searchable, visible, type Which } from './access-world.ts';
+import { family, pid, type Role, searchable, visible, type Which } from './access-world.ts';
 
 let fresh = 0;
 /** A new worklist Task for `which` patient (own and foreign), or an id nobody stored (absent). */
@@ -20,7 +20,7 @@ const freshTask = async (store: Store, which: Which) => {
   return id;
 };
 
-// Staff and organization-wide clients change Tasks; patients and proxies read theirs but do not change them.
+// Staff and organization-wide clients change Tasks and CareTeams; patients and proxies read theirs, change neither.
 const changesTasks = (role: Role) => ['supervisor', 'care-coordinator', 'clinician', 'client-all'].includes(role);
 
 /** What acting on a task answers: for what the actor sees, 200 or 403 by role; otherwise as for an absent task. */
@@ -31,8 +31,64 @@ const actedOn = (status: number, { sees, role }: { sees: boolean; role: Role }) 
 
 const complete = { resourceType: 'Parameters', parameter: [{ name: 'outcome', valueString: 'done' }] };
 
-/** The worklist routes (issue #4): Task follows its patient's visibility, like every compartment resource. */
-export const worklistProbes: Record<string, Probe[]> = {
+const assign = (which: Which) => ({
+  resourceType: 'Parameters',
+  parameter: [
+    // The other organization's coordinator: assigning them gives none of the matrix's callers new patients.
+    { name: 'coordinator', valueReference: { reference: 'Practitioner/other-coord' } },
+    { name: 'reason', valueString: `matrix ${which}` },
+  ],
+});
+
+/**
+ * The coordination routes (issue #4): worklist Tasks follow their patient's visibility, like every compartment
+ * resource; assigning a coordinator writes the patient's CareTeam; a caseload transfer is for supervisors.
+ */
+export const coordinationProbes: Record<string, Probe[]> = {
+  'POST /fhir/R4/Patient/$match': [
+    probe({
+      name: 'registry search by family name',
+      type: 'Patient',
+      call: (call, which) =>
+        call('POST', `${R4}/Patient/$match`, {
+          resourceType: 'Parameters',
+          parameter: [{ name: 'resource', resource: { resourceType: 'Patient', name: [{ family: family(which) }] } }],
+        }),
+      expect: (res, { role, which }) => {
+        if (!searchable(role, 'Patient')) return expect(res.statusCode, res.body).toBe(403);
+        expect(res.statusCode, res.body).toBe(200);
+        expect(ids(res).includes(`Patient/${pid(which)}`), ids(res).join()).toBe(visible(role, 'Patient', which));
+      },
+    }),
+  ],
+  'POST /fhir/R4/Patient/:id/:operation': [
+    probe({
+      name: '$assign-coordinator',
+      type: 'Patient',
+      call: (call, which) => call('POST', `${R4}/Patient/${pid(which)}/$assign-coordinator`, assign(which)),
+      allowed: changesTasks,
+      expect: (res, ctx) => actedOn(res.statusCode, ctx),
+    }),
+  ],
+  'POST /fhir/R4/Practitioner/:id/:operation': [
+    probe({
+      name: '$transfer-caseload of a practitioner with no caseload',
+      type: 'none',
+      call: (call, which) =>
+        call('POST', `${R4}/Practitioner/nobody-${which}/$transfer-caseload`, {
+          resourceType: 'Parameters',
+          parameter: [
+            { name: 'to', valueReference: { reference: 'Practitioner/coord' } },
+            { name: 'reason', valueString: 'matrix' },
+          ],
+        }),
+      expect: (res, { role }) => {
+        const status =
+          role === 'supervisor' || role === 'client-all' ? 200 : role === 'client-observations' ? 400 : 403;
+        expect(res.statusCode, res.body).toBe(status);
+      },
+    }),
+  ],
   'GET /fhir/R4/Task/$worklist': [
     probe({
       name: 'queue of every owner, for one patient',

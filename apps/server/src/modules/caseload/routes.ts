@@ -1,0 +1,100 @@
+import { notFound } from '@careloop/fhir';
+import type { Parameters, ParametersParameter, Patient } from '@medplum/fhirtypes';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Actor } from '../../platform/access/index.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { invalid, OutcomeError } from '../../platform/errors.ts';
+import { storeOf, unauthenticated } from '../../platform/http/auth/index.ts';
+import { assignCoordinator, transferCaseload } from './caseload.ts';
+import { matchPatients } from './registry.ts';
+
+export type CaseloadDeps = Readonly<{ clock: Clock }>;
+
+const actorOf = (request: FastifyRequest): Actor => {
+  if (!request.actor) throw unauthenticated();
+  return request.actor;
+};
+
+function parametersOf(body: unknown): ParametersParameter[] {
+  const p = body as Partial<Parameters> | undefined;
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || p?.resourceType !== 'Parameters')
+    throw invalid('The body must be a FHIR Parameters resource', 'resourceType');
+  if (p.parameter !== undefined && !Array.isArray(p.parameter))
+    throw invalid('Parameters.parameter must be an array', 'Parameters.parameter');
+  return (p.parameter ?? []).filter((x): x is ParametersParameter => typeof x === 'object' && x !== null);
+}
+
+function reference(params: readonly ParametersParameter[], name: string): string {
+  const found = params.filter((p) => p.name === name);
+  const value = found[0]?.valueReference?.reference ?? found[0]?.valueString;
+  if (found.length !== 1 || !value) throw invalid(`${name} is required once (valueReference Practitioner/{id})`, name);
+  return value;
+}
+
+function reason(params: readonly ParametersParameter[]): string {
+  const value = params.find((p) => p.name === 'reason')?.valueString?.trim();
+  if (!value || value.length < 3) throw invalid('reason is required (valueString, at least 3 characters)', 'reason');
+  if (value.length > 1000) throw invalid('reason is longer than 1,000 characters', 'reason');
+  return value;
+}
+
+/**
+ * Caseloads (issue #4), under /fhir/R4: `POST Patient/{id}/$assign-coordinator` (coordinator, reason) sets the
+ * patient's primary coordinator on their coordination CareTeam; `POST Practitioner/{id}/$transfer-caseload` (to,
+ * reason), for supervisors, moves a coordinator's whole caseload and open tasks to another; `POST Patient/$match`
+ * is the patient registry search (docs/caseload.md).
+ */
+export async function caseloadRoutes(app: FastifyInstance, deps: CaseloadDeps): Promise<void> {
+  app.addHook('preHandler', async (request) => {
+    const op = (request.params as { operation?: string }).operation ?? '$match';
+    storeOf(request).audit.interaction = { action: 'E', subtype: 'operation', operation: op.slice(0, 40) };
+  });
+
+  app.post<{ Params: { id: string; operation: string } }>('/Patient/:id/:operation', async (request, reply) => {
+    if (request.params.operation !== '$assign-coordinator')
+      throw new OutcomeError(notFound(`Unknown Patient operation ${request.params.operation.slice(0, 40)}`), 404);
+    const params = parametersOf(request.body);
+    const team = await assignCoordinator(
+      storeOf(request),
+      actorOf(request),
+      request.params.id,
+      reference(params, 'coordinator'),
+      reason(params),
+      deps.clock.now(),
+    );
+    return reply.header('ETag', `W/"${team.meta?.versionId}"`).type('application/fhir+json').send(team);
+  });
+
+  app.post('/Patient/$match', async (request, reply) => {
+    const params = parametersOf(request.body);
+    const resource = params.find((p) => p.name === 'resource')?.resource as Patient | undefined;
+    if (resource?.resourceType !== 'Patient') throw invalid('resource must be a Patient', 'resource');
+    const count = params.find((p) => p.name === 'count')?.valueInteger ?? 10;
+    if (!Number.isInteger(count) || count < 1 || count > 50) throw invalid('count must be 1 to 50', 'count');
+    const onlyCertainMatches = params.find((p) => p.name === 'onlyCertainMatches')?.valueBoolean === true;
+    const bundle = await matchPatients(storeOf(request), resource, { count, onlyCertainMatches });
+    return reply.type('application/fhir+json').send(bundle);
+  });
+
+  app.post<{ Params: { id: string; operation: string } }>('/Practitioner/:id/:operation', async (request, reply) => {
+    if (request.params.operation !== '$transfer-caseload')
+      throw new OutcomeError(notFound(`Unknown Practitioner operation ${request.params.operation.slice(0, 40)}`), 404);
+    const params = parametersOf(request.body);
+    const moved = await transferCaseload(
+      storeOf(request),
+      actorOf(request),
+      `Practitioner/${request.params.id}`,
+      reference(params, 'to'),
+      reason(params),
+      deps.clock.now(),
+    );
+    const result: Parameters = {
+      resourceType: 'Parameters',
+      parameter: [
+        { name: 'patients', valueInteger: moved.patients },
+        { name: 'tasks', valueInteger: moved.tasks },
+      ],
+    };
+    return reply.type('application/fhir+json').send(result);
+  });
+}
