@@ -70,6 +70,15 @@ export const coordinationProbes: Record<string, Probe[]> = {
       expect: (res, ctx) => actedOn(res.statusCode, ctx),
     }),
   ],
+  'POST /fhir/R4/Organization/:id/:operation': [
+    probe({
+      name: '$rebalance suggestion',
+      type: 'none',
+      call: (call) => call('POST', `${R4}/Organization/team-org/$rebalance`, { resourceType: 'Parameters' }),
+      expect: (res, { role }) =>
+        expect(res.statusCode, res.body).toBe(role === 'supervisor' || role === 'client-all' ? 200 : 403),
+    }),
+  ],
   'POST /fhir/R4/Practitioner/:id/:operation': [
     probe({
       name: '$transfer-caseload of a practitioner with no caseload',

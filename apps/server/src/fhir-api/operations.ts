@@ -15,6 +15,9 @@ export const typeOperations = {
     },
     { name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export' },
   ],
+  Organization: [
+    { name: 'rebalance', definition: 'https://careloop.dev/fhir/OperationDefinition/Organization-rebalance' },
+  ],
   Practitioner: [
     {
       name: 'transfer-caseload',

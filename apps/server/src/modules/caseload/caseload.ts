@@ -1,4 +1,4 @@
-import { forbidden } from '@careloop/fhir';
+import { conflict, forbidden } from '@careloop/fhir';
 import type { CareTeam, Practitioner, Task } from '@medplum/fhirtypes';
 import type { Temporal } from 'temporal-polyfill';
 import { type Actor, STAFF_ROLE_SYSTEM } from '../../platform/access/index.ts';
@@ -44,7 +44,7 @@ async function checkCoordinator(tx: StoreTx, reference: string, field: string): 
 }
 
 /** Who may change caseloads: staff of the given roles, and organization clients (their scopes still apply). */
-function requireStaff(actor: Actor, roles: readonly string[], what: string): void {
+export function requireStaff(actor: Actor, roles: readonly string[], what: string): void {
   if (actor.kind === 'user' && !actor.roles.some((r) => roles.includes(r)))
     throw new OutcomeError(forbidden(`Only ${what} can do this`), 403);
 }
@@ -110,5 +110,38 @@ export async function transferCaseload(
       }
     }
     return { patients: patients.length, tasks };
+  });
+}
+
+export type AcceptedMove = Readonly<{ patient: string; from: string; to: string }>;
+
+/**
+ * Applies a rebalancing suggestion the supervisor accepted, all moves in one transaction. A move whose patient no
+ * longer has `from` as primary coordinator (someone changed it since the suggestion) is 409, and nothing moves.
+ */
+export async function acceptRebalance(
+  store: Store,
+  actor: Actor,
+  moves: readonly AcceptedMove[],
+  now: Temporal.Instant,
+): Promise<number> {
+  requireStaff(actor, ['supervisor'], 'a supervisor');
+  if (moves.length === 0 || moves.length > 500) throw invalid('Accept 1 to 500 moves', 'move');
+  return store.transaction(async (tx) => {
+    for (const [i, m] of moves.entries()) {
+      if (!/^Patient\/[A-Za-z0-9\-.]{1,64}$/.test(m.patient))
+        throw invalid('patient must be Patient/{id}', `move[${i}].patient`);
+      await checkCoordinator(tx, m.to, `move[${i}].to`);
+      const team = await teamOf(tx, m.patient);
+      if (!team || primaryCoordinator(team) !== m.from)
+        throw new OutcomeError(
+          conflict(`${m.patient} is no longer with ${m.from}; ask for a new suggestion`, `move[${i}].from`),
+          409,
+        );
+      await tx.update(withCoordinator(team, m.to, now, 'caseload rebalancing accepted by a supervisor'), {
+        ifMatch: team.meta?.versionId,
+      });
+    }
+    return moves.length;
   });
 }

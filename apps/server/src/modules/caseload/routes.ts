@@ -5,8 +5,9 @@ import type { Actor } from '../../platform/access/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { invalid, OutcomeError } from '../../platform/errors.ts';
 import { storeOf, unauthenticated } from '../../platform/http/auth/index.ts';
-import { assignCoordinator, transferCaseload } from './caseload.ts';
+import { acceptRebalance, assignCoordinator, requireStaff, transferCaseload } from './caseload.ts';
 import { matchPatients } from './registry.ts';
+import { suggestRebalance } from './team.ts';
 
 export type CaseloadDeps = Readonly<{ clock: Clock }>;
 
@@ -74,6 +75,35 @@ export async function caseloadRoutes(app: FastifyInstance, deps: CaseloadDeps): 
     const onlyCertainMatches = params.find((p) => p.name === 'onlyCertainMatches')?.valueBoolean === true;
     const bundle = await matchPatients(storeOf(request), resource, { count, onlyCertainMatches });
     return reply.type('application/fhir+json').send(bundle);
+  });
+
+  app.post<{ Params: { id: string; operation: string } }>('/Organization/:id/:operation', async (request, reply) => {
+    if (request.params.operation !== '$rebalance')
+      throw new OutcomeError(notFound(`Unknown Organization operation ${request.params.operation.slice(0, 40)}`), 404);
+    const actor = actorOf(request);
+    const params = request.body === undefined ? [] : parametersOf(request.body);
+    if (params.find((p) => p.name === 'accept')?.valueBoolean !== true) {
+      requireStaff(actor, ['supervisor'], 'a supervisor');
+      const suggestion = await suggestRebalance(
+        storeOf(request),
+        `Organization/${request.params.id}`,
+        deps.clock.now(),
+      );
+      return reply.type('application/fhir+json').send(suggestion);
+    }
+    const moves = params
+      .filter((p) => p.name === 'move')
+      .map((m, i) => {
+        const ref = (name: string) => {
+          const v = m.part?.find((x) => x.name === name)?.valueReference?.reference;
+          if (!v) throw invalid(`move[${i}].${name} is required (valueReference)`, `move[${i}].${name}`);
+          return v;
+        };
+        return { patient: ref('patient'), from: ref('from'), to: ref('to') };
+      });
+    const moved = await acceptRebalance(storeOf(request), actor, moves, deps.clock.now());
+    const result: Parameters = { resourceType: 'Parameters', parameter: [{ name: 'moved', valueInteger: moved }] };
+    return reply.type('application/fhir+json').send(result);
   });
 
   app.post<{ Params: { id: string; operation: string } }>('/Practitioner/:id/:operation', async (request, reply) => {
