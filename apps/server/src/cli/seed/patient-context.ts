@@ -25,6 +25,7 @@ export const STREAM = {
   medications: 5,
   allergies: 6,
   coverage: 7,
+  tasks: 8,
 } as const;
 
 const PATIENT_STREAM = 0x9a71;

@@ -1,4 +1,4 @@
-import type { CareTeam, Coverage, Encounter, Patient, PractitionerRole, Resource } from '@medplum/fhirtypes';
+import type { CareTeam, Coverage, Encounter, Patient, PractitionerRole, Resource, Task } from '@medplum/fhirtypes';
 import { describe, expect, test } from 'vitest';
 import { DEMO_TAG, EXTENSION, SYSTEM } from './codes.ts';
 import { generateOrganizationResources } from './organization.ts';
@@ -244,5 +244,42 @@ describe('generatePatients: realism', () => {
       const pcp = patientOf(bundle).generalPractitioner?.[0]?.reference;
       expect(team?.participant?.some((p) => p.member?.reference === pcp)).toBe(true);
     }
+  });
+});
+
+describe('the worklist of the demo population', () => {
+  const tasks = population.flatMap((b) => b.filter((r): r is Task => r.resourceType === 'Task'));
+
+  test('every discharge of the last two weeks has a TCM follow-up call due within 2 business days', () => {
+    for (const bundle of population) {
+      const recent = bundle.filter(
+        (r): r is Encounter =>
+          r.resourceType === 'Encounter' &&
+          r.class?.code === 'IMP' &&
+          Date.parse(r.period?.end ?? '') > NOW.getTime() - 14 * DAY,
+      );
+      const calls = bundle.filter(
+        (r): r is Task => r.resourceType === 'Task' && r.code?.coding?.[0]?.code === 'follow-up-call',
+      );
+      expect(calls.length).toBe(recent.length);
+      for (const call of calls) {
+        const rule = call.extension?.[0]?.extension?.find((x) => x.url === 'rule')?.valueCode;
+        expect(rule).toBe('tcm-interactive-contact');
+        const due = Date.parse(call.restriction?.period?.end ?? '');
+        const authored = Date.parse(call.authoredOn ?? '');
+        // Two business days after discharge: at least two, at most six calendar days (weekend and a holiday).
+        expect(due - authored).toBeGreaterThan(1.5 * DAY);
+        expect(due - authored).toBeLessThan(6 * DAY);
+      }
+    }
+  });
+
+  test('there is work of several kinds, claimed, unclaimed and done, each for its own patient', () => {
+    const kinds = new Set(tasks.map((t) => t.code?.coding?.[0]?.code));
+    expect(kinds.size).toBeGreaterThanOrEqual(5);
+    const statuses = new Set(tasks.map((t) => t.status));
+    expect([...statuses].sort()).toEqual(['completed', 'in-progress', 'requested']);
+    expect(tasks.every((t) => (t.status === 'requested') === (t.owner === undefined))).toBe(true);
+    expect(new Set(tasks.map((t) => t.id)).size).toBe(tasks.length);
   });
 });

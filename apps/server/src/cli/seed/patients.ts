@@ -15,6 +15,7 @@ import {
 } from './patient-context.ts';
 import { buildCoverages, buildPatient, drawDemographics } from './patient-demographics.ts';
 import { buildEncounterHistory } from './patient-encounters.ts';
+import { buildWorklistTasks } from './patient-tasks.ts';
 import type { Department, RosterMember } from './roster.ts';
 import { DAY_MS, formatDate } from './time.ts';
 
@@ -124,13 +125,14 @@ function buildPatientResources(ctx: PatientContext, index: number): Resource[] {
     ...allergies,
     ...allergyMedications,
     careTeam(ctx, draft),
+    ...buildWorklistTasks(ctx, draft, history.encounters),
   ];
 }
 
 /**
  * Streams the demo patient population, one array of resources per patient: the Patient with its Coverage, problem
  * list, encounters (visits, emergency visits, admissions with discharge disposition), vital signs, medications,
- * allergies and care team. Pure and deterministic: a patient's resources depend only on (seed, index, now), every
+ * allergies, care team and the coordinator's worklist tasks. Pure and deterministic: a patient's resources depend only on (seed, index, now), every
  * resource has a stable id, and references point either into the same array or at
  * {@link generateOrganizationResources} output for the same seed.
  */

@@ -2,6 +2,8 @@
 // the task operations.
 
 export { registerDeadlineAlertWorker, scheduleDeadlineAlerts } from './deadline-alerts.ts';
+export { careGapOutreach, tcmFaceToFaceVisit, tcmInteractiveContact } from './domain/deadline-rules.ts';
+export { usFederalHolidays } from './domain/holidays.ts';
 export { worklistTask } from './domain/task-resource.ts';
 export { worklistEventRoutes } from './events.ts';
 export { worklistRoutes } from './routes.ts';
