@@ -66,7 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(smartRoutes, { db, clock, baseUrl: config.baseUrl });
   await app.register(adminRoutes, { prefix: '/admin', db, clock, breakGlassMinutes: config.breakGlassMinutes });
-  await app.register(worklistRoutes, { prefix: '/fhir/R4', clock });
+  await app.register(worklistRoutes, { prefix: '/fhir/R4', clock, db });
   await app.register(caseloadRoutes, { prefix: '/fhir/R4', clock });
   await app.register(worklistEventRoutes, { prefix: '/worklist', db, clock, limits });
   await app.register(fhirRoutes, {

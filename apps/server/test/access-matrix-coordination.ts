@@ -70,6 +70,15 @@ export const coordinationProbes: Record<string, Probe[]> = {
       expect: (res, ctx) => actedOn(res.statusCode, ctx),
     }),
   ],
+  'GET /fhir/R4/Task/$supervision': [
+    probe({
+      name: "the team's queue age, overdue trend and after-hours work",
+      type: 'none',
+      call: (call) => call('GET', `${R4}/Task/$supervision?organization=Organization/team-org&days=7`),
+      expect: (res, { role }) =>
+        expect(res.statusCode, res.body).toBe(role === 'supervisor' || role === 'client-all' ? 200 : 403),
+    }),
+  ],
   'POST /fhir/R4/Organization/:id/:operation': [
     probe({
       name: '$rebalance suggestion',

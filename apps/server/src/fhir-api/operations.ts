@@ -26,8 +26,10 @@ export const typeOperations = {
   ],
   Group: [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export' }],
   // The worklist (modules/worklist, issue #4): CareLoop's own operations, documented in docs/worklist.md.
-  Task: ['worklist', 'bulk', 'claim', 'reassign', 'snooze', 'resume', 'complete', 'escalate'].map((name) => ({
-    name,
-    definition: `https://careloop.dev/fhir/OperationDefinition/Task-${name}`,
-  })),
+  Task: ['worklist', 'supervision', 'bulk', 'claim', 'reassign', 'snooze', 'resume', 'complete', 'escalate'].map(
+    (name) => ({
+      name,
+      definition: `https://careloop.dev/fhir/OperationDefinition/Task-${name}`,
+    }),
+  ),
 } as const satisfies Record<string, readonly { name: string; definition: string }[]>;

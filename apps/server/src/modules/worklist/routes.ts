@@ -4,14 +4,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Temporal } from 'temporal-polyfill';
 import type { Actor } from '../../platform/access/index.ts';
 import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/index.ts';
 import { invalid, OutcomeError } from '../../platform/errors.ts';
 import { storeOf, unauthenticated } from '../../platform/http/auth/index.ts';
 import { isTaskType } from './domain/task-resource.ts';
 import type { TaskType } from './domain/task-types.ts';
 import { actOnTask, TASK_OPERATIONS, type TaskAction } from './operations.ts';
 import { type QueueFilter, worklist } from './queue.ts';
+import { type SupervisionQuery, supervisionView } from './supervision.ts';
 
-export type WorklistDeps = Readonly<{ clock: Clock }>;
+export type WorklistDeps = Readonly<{ clock: Clock; db: Db }>;
 
 const actorOf = (request: FastifyRequest): Actor => {
   if (!request.actor) throw unauthenticated();
@@ -27,12 +29,22 @@ export async function worklistRoutes(app: FastifyInstance, deps: WorklistDeps): 
   // Each request is one audited operation (a bulk request: one event per task it changes).
   app.addHook('preHandler', async (request) => {
     const params = request.params as { operation?: string };
-    const name = params.operation ?? (request.url.includes('$bulk') ? '$bulk' : '$worklist');
+    const name = params.operation ?? /\$(bulk|supervision|worklist)/.exec(request.url)?.[0] ?? '$worklist';
     storeOf(request).audit.interaction = { action: 'E', subtype: 'operation', operation: name.slice(0, 40) };
   });
 
   app.get<{ Querystring: Record<string, string | string[]> }>('/Task/$worklist', async (request) => {
     return worklist(storeOf(request), actorOf(request), queueFilter(request.query), deps.clock.now());
+  });
+
+  app.get<{ Querystring: Record<string, string | string[]> }>('/Task/$supervision', async (request) => {
+    return supervisionView(
+      storeOf(request),
+      deps.db,
+      actorOf(request),
+      supervisionQuery(request.query, deps.clock.now()),
+      deps.clock.now(),
+    );
   });
 
   app.post<{ Params: { id: string; operation: string }; Body: unknown }>(
@@ -160,6 +172,24 @@ function date(query: Record<string, string | string[]>, name: string): Temporal.
   } catch {
     throw invalid(`${name} must be a date-time with a time zone`, name);
   }
+}
+
+function supervisionQuery(query: Record<string, string | string[]>, now: Temporal.Instant): SupervisionQuery {
+  for (const name of Object.keys(query))
+    if (!['organization', 'days', 'timeZone'].includes(name))
+      throw invalid(`Unknown parameter ${name.slice(0, 40)}`, name.slice(0, 40));
+  const organization = list(query.organization)[0] ?? '';
+  if (!/^Organization\/[A-Za-z0-9\-.]{1,64}$/.test(organization))
+    throw invalid('organization is required: Organization/{id}', 'organization');
+  const days = Number(list(query.days)[0] ?? 14);
+  if (!Number.isInteger(days) || days < 1 || days > 90) throw invalid('days must be 1 to 90', 'days');
+  const timeZone = list(query.timeZone)[0] ?? 'UTC';
+  try {
+    now.toZonedDateTimeISO(timeZone);
+  } catch {
+    throw invalid('timeZone must be an IANA time zone, e.g. America/Chicago', 'timeZone');
+  }
+  return { organization, days, timeZone };
 }
 
 const known = new Set(['owner', 'type', 'status', 'patient', 'due-before', 'due-after', 'snoozed', '_count']);
