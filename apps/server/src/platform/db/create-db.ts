@@ -60,11 +60,18 @@ function openPostgres(connectionString: string, max: number): Db {
         const c = await pool.connect();
         c.on('notification', (m) => m.channel === channel && onMessage(m.payload ?? ''));
         c.on('error', () => {
+          // Once unsubscribed the client is back in the pool, which handles its errors: never release it twice.
+          if (client !== c) return;
+          client = undefined;
           c.release(true);
-          if (client === c) client = undefined;
           if (!closed) setTimeout(() => void connect().catch(() => {}), 1000).unref();
         });
-        await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        try {
+          await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        } catch (e) {
+          c.release(true);
+          throw e;
+        }
         client = c;
       };
       await connect();

@@ -1,4 +1,5 @@
 export { type Change, watchChanges } from './changes.ts';
+export { findByCondition } from './conditions.ts';
 export {
   isStoredType,
   loadDefinitions,
@@ -12,7 +13,6 @@ export { safeId } from './safe-id.ts';
 export { maxCount, type SearchResult } from './search/index.ts';
 export {
   createStore,
-  findByCondition,
   type Store,
   type StoreTx,
   type WriteOutcome,

@@ -1,75 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { gone, notFound, preconditionFailed } from '@careloop/fhir';
-import { deepEquals } from '@medplum/core';
+import { gone, notFound } from '@careloop/fhir';
 import type { Resource } from '@medplum/fhirtypes';
 import { sql } from 'kysely';
 import { type Access, type Actor, canSee, hidden, refused, resolveAccess, systemActor } from '../access/index.ts';
 import { type AuditRecorder, createAuditRecorder } from '../audit/index.ts';
-import type { Clock } from '../clock.ts';
-import type { Db } from '../db/index.ts';
 import { invalid, OutcomeError } from '../errors.ts';
+import type { PutManyOptions, Store, StoreDeps, StoreTx, WriteResult } from './api.ts';
+import { findByCondition } from './conditions.ts';
 import { isStoredType, searchParamsOf } from './definitions.ts';
-import { type HistoryOptions, type HistoryPage, history } from './history.ts';
+import { history } from './history.ts';
 import { compartmentPatients } from './indexer.ts';
 import { applyPatch, type PatchOperation } from './patch.ts';
 import { safeId } from './safe-id.ts';
-import { resultParams, type SearchOptions, type SearchResult, search } from './search/index.ts';
-import { type Similar, similar } from './search/similar.ts';
+import { search } from './search/index.ts';
+import { similar } from './search/similar.ts';
 import { isFhirId } from './storable.ts';
+import { executors, txExec } from './tx-exec.ts';
 import { validate } from './validate.ts';
+import { checkIfMatch, sameContent, stamp, write } from './versions.ts';
 import { type Executor, keyOf, loadCurrent, type VersionWrite, versionContent, writeVersions } from './write.ts';
 import { checkWriteAccess } from './write-access.ts';
 
-export type WriteOutcome = 'created' | 'updated' | 'unchanged' | 'existing' | 'deleted';
-export type WriteResult<T extends Resource> = Readonly<{ resource: T; outcome: WriteOutcome }>;
-
-/** Enqueues a job in the caller's transaction (platform/jobs provides it). */
-export type Enqueue = (exec: Executor, name: string, data: Record<string, unknown>) => Promise<unknown>;
-
-/** Everything a use-case can do with data, inside or outside a transaction. */
-export type StoreTx = Readonly<{
-  read<T extends Resource>(resourceType: string, id: string): Promise<T>;
-  vread<T extends Resource>(resourceType: string, id: string, versionId: string): Promise<T>;
-  create<T extends Resource>(resource: T, options?: { ifNoneExist?: string | undefined }): Promise<WriteResult<T>>;
-  update<T extends Resource>(
-    resource: T,
-    options?: { ifMatch?: string | undefined; method?: 'PUT' | 'PATCH' },
-  ): Promise<WriteResult<T>>;
-  patch<T extends Resource>(
-    resourceType: string,
-    id: string,
-    ops: unknown,
-    options?: { ifMatch?: string | undefined },
-  ): Promise<WriteResult<T>>;
-  delete(resourceType: string, id: string): Promise<void>;
-  /** Creates or updates many resources with client ids (import): one round of statements for the whole batch. */
-  putMany(resources: readonly Resource[], options?: PutManyOptions): Promise<WriteResult<Resource>[]>;
-  search(resourceType: string | undefined, params: URLSearchParams, options?: SearchOptions): Promise<SearchResult>;
-  history(scope: { resourceType?: string; id?: string }, options: HistoryOptions): Promise<HistoryPage>;
-  /** Typo-tolerant look-up: ids whose string parameter `code` is most like `text`, best first (search/similar.ts). */
-  similar(resourceType: string, code: string, text: string, limit: number): Promise<Similar[]>;
-  enqueue(name: string, data: Record<string, unknown>): Promise<void>;
-  /** Runs `fn` in this transaction (or a new one): all its writes commit together or not at all. */
-  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
-  /** Who this handle acts for; every call is checked against their access and audited as theirs. */
-  readonly actor: Actor;
-  /** The interaction recorder of this handle (the HTTP layer flushes a request's reads before it answers). */
-  readonly audit: AuditRecorder;
-}>;
-
-export type Store = StoreTx &
-  Readonly<{
-    /**
-     * The same store acting for `actor` (DESIGN.md §4: ctx.store is already scoped). `recorder` groups the calls of one
-     * request into one AuditEvent; without it every call outside a transaction is its own interaction.
-     */
-    as(actor: Actor, recorder?: AuditRecorder): Store;
-  }>;
-
-/** `relabel` lets a caller point a rejected resource's issues at its own coordinates (e.g. `Bundle.entry[3]`). */
-export type PutManyOptions = Readonly<{ relabel?: (index: number, error: OutcomeError) => OutcomeError }>;
-
-export type StoreDeps = Readonly<{ db: Db; clock: Clock; enqueue?: Enqueue }>;
+export type { Store, StoreDeps, StoreTx, WriteOutcome, WriteResult } from './api.ts';
 
 /** The store: the only way modules reach data (DESIGN.md §1). This handle acts as the system (CLI, jobs). */
 export function createStore(deps: StoreDeps): Store {
@@ -396,92 +348,7 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean, scope: Scope): 
   return self;
 }
 
-const executors = new WeakMap<StoreTx, Executor>();
-const txExec = (tx: StoreTx) => executors.get(tx) as Executor;
-
 function checkType(resourceType: string): void {
   if (!isStoredType(resourceType))
     throw new OutcomeError(notFound(`Unknown resource type ${safeId(resourceType)}`), 404);
-}
-
-function stamp<T extends Resource>(resource: T, id: string, version: number, lastUpdated: string): T {
-  return { ...resource, id, meta: { ...resource.meta, versionId: String(version), lastUpdated } };
-}
-
-function write(resource: Resource, method: VersionWrite['method'], rid: number | undefined): VersionWrite {
-  return {
-    resourceType: resource.resourceType,
-    id: resource.id as string,
-    versionId: Number(resource.meta?.versionId),
-    lastUpdated: resource.meta?.lastUpdated as string,
-    method,
-    content: resource,
-    rid,
-  };
-}
-
-/** Equal apart from the server-assigned meta: an update that changes nothing makes no new version. */
-function sameContent(a: Resource, b: Resource): boolean {
-  const strip = (r: Resource) => {
-    const { versionId: _v, lastUpdated: _l, ...meta } = r.meta ?? {};
-    return { ...r, meta: Object.keys(meta).length ? meta : undefined };
-  };
-  return deepEquals(strip(a), strip(b));
-}
-
-/** `If-Match: W/"3"` (or `3`) must name the current version; otherwise 412 and nothing is written. */
-function checkIfMatch(ifMatch: string, currentVersion: number | undefined, deleted: boolean | undefined): void {
-  const wanted = /^(?:W\/)?"?(\d+)"?$/.exec(ifMatch.trim())?.[1];
-  if (wanted === undefined)
-    throw new OutcomeError(preconditionFailed('If-Match must be a version ETag like W/"1"', 'If-Match'), 412);
-  if (currentVersion === undefined || deleted || Number(wanted) !== currentVersion) {
-    throw new OutcomeError(preconditionFailed(`Version ${wanted} is not the current version`, 'If-Match'), 412);
-  }
-}
-
-/**
- * Takes the transaction-scoped advisory lock that every conditional create of `resourceType` with this condition
- * holds while it searches and inserts, so concurrent identical requests queue and exactly one creates (the others
- * then find it). Used by If-None-Exist and by transaction entries with `ifNoneExist`; released at commit or
- * rollback. Returns the condition's search parameters. On PGlite (one session) it only orders what is already serial.
- */
-async function lockCondition(
-  tx: StoreTx,
-  resourceType: string,
-  condition: string,
-  expression = 'If-None-Exist',
-): Promise<URLSearchParams> {
-  const query = condition.includes('?') ? condition.slice(condition.indexOf('?') + 1) : condition;
-  const params = new URLSearchParams(query);
-  if (![...params.keys()].some((k) => !resultParams.has(k.split(':')[0] as string))) {
-    throw invalid('The condition must contain search criteria', expression);
-  }
-  const canonical = [...params.entries()]
-    .map(([k, v]) => `${k}=${v}`)
-    .sort()
-    .join('&');
-  // PostgreSQL text cannot hold NUL (the search would reject it too, but the lock comes first).
-  if (canonical.includes('\u0000')) throw invalid('Search parameters cannot contain NUL characters', expression);
-  await sql`SELECT pg_advisory_xact_lock(hashtext(${`${resourceType}?${canonical}`}))`.execute(txExec(tx));
-  return params;
-}
-
-/**
- * The single resource a condition (If-None-Exist, a conditional update or delete, a Bundle entry's ifNoneExist or
- * conditional url) matches, searched under {@link lockCondition} so concurrent requests with the same condition
- * queue; undefined when none; 412 naming `expression` when several match.
- */
-export async function findByCondition(
-  tx: StoreTx,
-  resourceType: string,
-  condition: string,
-  expression = 'If-None-Exist',
-): Promise<Resource | undefined> {
-  const params = await lockCondition(tx, resourceType, condition, expression);
-  params.set('_count', '2');
-  const found = await tx.search(resourceType, params, { total: 'none' });
-  if (found.matches.length > 1) {
-    throw new OutcomeError(preconditionFailed('More than one resource matches the condition', expression), 412);
-  }
-  return found.matches[0];
 }

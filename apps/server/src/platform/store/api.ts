@@ -1,0 +1,62 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type { Actor } from '../access/index.ts';
+import type { AuditRecorder } from '../audit/index.ts';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/index.ts';
+import type { OutcomeError } from '../errors.ts';
+import type { HistoryOptions, HistoryPage } from './history.ts';
+import type { SearchOptions, SearchResult } from './search/index.ts';
+import type { Similar } from './search/similar.ts';
+import type { Executor } from './write.ts';
+
+/** The store's interface (store.ts implements it). */
+export type WriteOutcome = 'created' | 'updated' | 'unchanged' | 'existing' | 'deleted';
+export type WriteResult<T extends Resource> = Readonly<{ resource: T; outcome: WriteOutcome }>;
+
+/** Enqueues a job in the caller's transaction (platform/jobs provides it). */
+export type Enqueue = (exec: Executor, name: string, data: Record<string, unknown>) => Promise<unknown>;
+
+/** Everything a use-case can do with data, inside or outside a transaction. */
+export type StoreTx = Readonly<{
+  read<T extends Resource>(resourceType: string, id: string): Promise<T>;
+  vread<T extends Resource>(resourceType: string, id: string, versionId: string): Promise<T>;
+  create<T extends Resource>(resource: T, options?: { ifNoneExist?: string | undefined }): Promise<WriteResult<T>>;
+  update<T extends Resource>(
+    resource: T,
+    options?: { ifMatch?: string | undefined; method?: 'PUT' | 'PATCH' },
+  ): Promise<WriteResult<T>>;
+  patch<T extends Resource>(
+    resourceType: string,
+    id: string,
+    ops: unknown,
+    options?: { ifMatch?: string | undefined },
+  ): Promise<WriteResult<T>>;
+  delete(resourceType: string, id: string): Promise<void>;
+  /** Creates or updates many resources with client ids (import): one round of statements for the whole batch. */
+  putMany(resources: readonly Resource[], options?: PutManyOptions): Promise<WriteResult<Resource>[]>;
+  search(resourceType: string | undefined, params: URLSearchParams, options?: SearchOptions): Promise<SearchResult>;
+  history(scope: { resourceType?: string; id?: string }, options: HistoryOptions): Promise<HistoryPage>;
+  /** Typo-tolerant look-up: ids whose string parameter `code` is most like `text`, best first (search/similar.ts). */
+  similar(resourceType: string, code: string, text: string, limit: number): Promise<Similar[]>;
+  enqueue(name: string, data: Record<string, unknown>): Promise<void>;
+  /** Runs `fn` in this transaction (or a new one): all its writes commit together or not at all. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Who this handle acts for; every call is checked against their access and audited as theirs. */
+  readonly actor: Actor;
+  /** The interaction recorder of this handle (the HTTP layer flushes a request's reads before it answers). */
+  readonly audit: AuditRecorder;
+}>;
+
+export type Store = StoreTx &
+  Readonly<{
+    /**
+     * The same store acting for `actor` (DESIGN.md §4: ctx.store is already scoped). `recorder` groups the calls of one
+     * request into one AuditEvent; without it every call outside a transaction is its own interaction.
+     */
+    as(actor: Actor, recorder?: AuditRecorder): Store;
+  }>;
+
+/** `relabel` lets a caller point a rejected resource's issues at its own coordinates (e.g. `Bundle.entry[3]`). */
+export type PutManyOptions = Readonly<{ relabel?: (index: number, error: OutcomeError) => OutcomeError }>;
+
+export type StoreDeps = Readonly<{ db: Db; clock: Clock; enqueue?: Enqueue }>;
