@@ -1,7 +1,7 @@
 import type { Bundle, RiskAssessment, Task } from '@medplum/fhirtypes';
 import type { Temporal } from 'temporal-polyfill';
 import type { Actor } from '../../platform/access/index.ts';
-import type { Store } from '../../platform/store/index.ts';
+import { maxCount, type Store } from '../../platform/store/index.ts';
 import { type Rank, rankWorklist } from './domain/rank.ts';
 import { OPEN_STATUSES, TASK_TYPE_SYSTEM, type WorkItem, workItem } from './domain/task-resource.ts';
 import type { TaskType } from './domain/task-types.ts';
@@ -23,8 +23,9 @@ export type QueueFilter = Readonly<{
   count: number;
 }>;
 
-// The work one queue considers: a coordinator's open tasks number in the hundreds; this bounds a pathological case.
-const MAX_CANDIDATES = 5000;
+// The work one queue considers, per search (mine, unassigned): the store's page limit. A coordinator's open tasks
+// number in the hundreds; beyond a thousand the queue ranks the thousand due soonest.
+const MAX_CANDIDATES = maxCount;
 
 /**
  * The coordinator's queue: open worklist Tasks they may see (the store applies their access), filtered, ranked by
@@ -40,6 +41,7 @@ export async function worklist(
   const base = new URLSearchParams({
     status: (filter.statuses ?? OPEN_STATUSES).join(','),
     _count: String(MAX_CANDIDATES),
+    _sort: 'due',
     _total: 'none',
   });
   if (filter.types?.length) base.set('code', filter.types.map((t) => `${TASK_TYPE_SYSTEM}|${t}`).join(','));

@@ -5,14 +5,15 @@ import { type Actor, STAFF_ROLE_SYSTEM } from '../../platform/access/index.ts';
 import { searchAuditEvents } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { OutcomeError } from '../../platform/errors.ts';
-import type { Store } from '../../platform/store/index.ts';
+import { maxCount, type Store } from '../../platform/store/index.ts';
 import { usFederalHolidays } from './domain/holidays.ts';
 import { instant, isAfterHours, overdueTrend, queueAge, type TaskTimes } from './domain/supervision.ts';
 import { workItem } from './domain/task-resource.ts';
 
 export type SupervisionQuery = Readonly<{ organization: string; days: number; timeZone: string }>;
 
-const MAX_EVENTS = 5000;
+// One page of the store and of the audit search (both cap at 1,000): the view covers that much per coordinator.
+const MAX_EVENTS = maxCount;
 
 /**
  * What a supervisor watches for each coordinator of an organization (issue #4): open work and how long it has
