@@ -1,10 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Actor } from '../../platform/access/index.ts';
 import { accountingOfDisclosures, recordAuditEvent, searchAuditEvents } from '../../platform/audit/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/index.ts';
-import { unauthenticated } from '../../platform/http/auth/index.ts';
+import { actorOf } from '../../platform/http/auth/index.ts';
 import { registerClient } from '../../platform/identity/index.ts';
 import {
   assignRoles,
@@ -55,11 +54,6 @@ const BreakGlass = Type.Object(
   { additionalProperties: false },
 );
 const Review = Type.Object({ note: Type.String({ maxLength: 2000 }) }, { additionalProperties: false });
-
-const actorOf = (request: FastifyRequest): Actor => {
-  if (!request.actor) throw unauthenticated();
-  return request.actor;
-};
 
 /**
  * The administrator's API (plain JSON with TypeBox schemas, DESIGN.md §4): accounts and roles, the audit trail and

@@ -1,29 +1,15 @@
 import { notFound } from '@careloop/fhir';
 import type { Parameters, ParametersParameter, Patient } from '@medplum/fhirtypes';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Actor } from '../../platform/access/index.ts';
+import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../platform/clock.ts';
 import { invalid, OutcomeError } from '../../platform/errors.ts';
-import { storeOf, unauthenticated } from '../../platform/http/auth/index.ts';
+import { actorOf, storeOf } from '../../platform/http/auth/index.ts';
+import { operationParameters } from '../../platform/http/fhir-parameters.ts';
 import { acceptRebalance, assignCoordinator, requireStaff, transferCaseload } from './caseload.ts';
 import { matchPatients } from './registry.ts';
 import { suggestRebalance } from './team.ts';
 
 export type CaseloadDeps = Readonly<{ clock: Clock }>;
-
-const actorOf = (request: FastifyRequest): Actor => {
-  if (!request.actor) throw unauthenticated();
-  return request.actor;
-};
-
-function parametersOf(body: unknown): ParametersParameter[] {
-  const p = body as Partial<Parameters> | undefined;
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || p?.resourceType !== 'Parameters')
-    throw invalid('The body must be a FHIR Parameters resource', 'resourceType');
-  if (p.parameter !== undefined && !Array.isArray(p.parameter))
-    throw invalid('Parameters.parameter must be an array', 'Parameters.parameter');
-  return (p.parameter ?? []).filter((x): x is ParametersParameter => typeof x === 'object' && x !== null);
-}
 
 function reference(params: readonly ParametersParameter[], name: string): string {
   const found = params.filter((p) => p.name === name);
@@ -54,7 +40,7 @@ export async function caseloadRoutes(app: FastifyInstance, deps: CaseloadDeps): 
   app.post<{ Params: { id: string; operation: string } }>('/Patient/:id/:operation', async (request, reply) => {
     if (request.params.operation !== '$assign-coordinator')
       throw new OutcomeError(notFound(`Unknown Patient operation ${request.params.operation.slice(0, 40)}`), 404);
-    const params = parametersOf(request.body);
+    const params = operationParameters(request.body);
     const team = await assignCoordinator(
       storeOf(request),
       actorOf(request),
@@ -67,7 +53,7 @@ export async function caseloadRoutes(app: FastifyInstance, deps: CaseloadDeps): 
   });
 
   app.post('/Patient/$match', async (request, reply) => {
-    const params = parametersOf(request.body);
+    const params = operationParameters(request.body);
     const resource = params.find((p) => p.name === 'resource')?.resource as Patient | undefined;
     if (resource?.resourceType !== 'Patient') throw invalid('resource must be a Patient', 'resource');
     const count = params.find((p) => p.name === 'count')?.valueInteger ?? 10;
@@ -81,7 +67,7 @@ export async function caseloadRoutes(app: FastifyInstance, deps: CaseloadDeps): 
     if (request.params.operation !== '$rebalance')
       throw new OutcomeError(notFound(`Unknown Organization operation ${request.params.operation.slice(0, 40)}`), 404);
     const actor = actorOf(request);
-    const params = request.body === undefined ? [] : parametersOf(request.body);
+    const params = operationParameters(request.body);
     if (params.find((p) => p.name === 'accept')?.valueBoolean !== true) {
       requireStaff(actor, ['supervisor'], 'a supervisor');
       const suggestion = await suggestRebalance(
@@ -109,7 +95,7 @@ export async function caseloadRoutes(app: FastifyInstance, deps: CaseloadDeps): 
   app.post<{ Params: { id: string; operation: string } }>('/Practitioner/:id/:operation', async (request, reply) => {
     if (request.params.operation !== '$transfer-caseload')
       throw new OutcomeError(notFound(`Unknown Practitioner operation ${request.params.operation.slice(0, 40)}`), 404);
-    const params = parametersOf(request.body);
+    const params = operationParameters(request.body);
     const moved = await transferCaseload(
       storeOf(request),
       actorOf(request),

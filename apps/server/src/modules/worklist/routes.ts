@@ -1,12 +1,12 @@
 import { notFound } from '@careloop/fhir';
-import type { Bundle, BundleEntry, Parameters, ParametersParameter, Task } from '@medplum/fhirtypes';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Bundle, BundleEntry, ParametersParameter, Task } from '@medplum/fhirtypes';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Temporal } from 'temporal-polyfill';
-import type { Actor } from '../../platform/access/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { invalid, OutcomeError } from '../../platform/errors.ts';
-import { storeOf, unauthenticated } from '../../platform/http/auth/index.ts';
+import { actorOf, storeOf } from '../../platform/http/auth/index.ts';
+import { operationParameters } from '../../platform/http/fhir-parameters.ts';
 import { isTaskType } from './domain/task-resource.ts';
 import type { TaskType } from './domain/task-types.ts';
 import { actOnTask, TASK_OPERATIONS, type TaskAction } from './operations.ts';
@@ -14,11 +14,6 @@ import { type QueueFilter, worklist } from './queue.ts';
 import { type SupervisionQuery, supervisionView } from './supervision.ts';
 
 export type WorklistDeps = Readonly<{ clock: Clock; db: Db }>;
-
-const actorOf = (request: FastifyRequest): Actor => {
-  if (!request.actor) throw unauthenticated();
-  return request.actor;
-};
 
 /**
  * The worklist over FHIR Task (issue #4), under /fhir/R4: `GET Task/$worklist` (the ranked queue), the instance
@@ -53,7 +48,7 @@ export async function worklistRoutes(app: FastifyInstance, deps: WorklistDeps): 
       const op = /^\$([a-z]+)$/.exec(request.params.operation)?.[1] ?? '';
       if (!(TASK_OPERATIONS as readonly string[]).includes(op))
         throw new OutcomeError(notFound(`Unknown Task operation ${request.params.operation.slice(0, 40)}`), 404);
-      const action = actionOf(op, parameters(request.body), deps.clock.now());
+      const action = actionOf(op, operationParameters(request.body), deps.clock.now());
       const { task, created } = await actOnTask(
         storeOf(request),
         actorOf(request),
@@ -66,7 +61,7 @@ export async function worklistRoutes(app: FastifyInstance, deps: WorklistDeps): 
   );
 
   app.post<{ Body: unknown }>('/Task/$bulk', async (request) => {
-    const params = parameters(request.body);
+    const params = operationParameters(request.body);
     const op = one(params, 'operation', (p) => p.valueCode);
     if (!op || !(TASK_OPERATIONS as readonly string[]).includes(op))
       throw invalid(`operation must be one of ${TASK_OPERATIONS.join(', ')}`, 'operation');
@@ -104,17 +99,6 @@ function sendTask(reply: FastifyReply, task: Task, created: Task | undefined) {
     entry: [{ resource: task }, { resource: created }],
   };
   return bundle;
-}
-
-/** The body's Parameters (an empty body is no parameters). */
-function parameters(body: unknown): ParametersParameter[] {
-  if (body === undefined || body === null || body === '') return [];
-  const p = body as Partial<Parameters>;
-  if (typeof body !== 'object' || Array.isArray(body) || p.resourceType !== 'Parameters')
-    throw invalid('The body must be a FHIR Parameters resource', 'resourceType');
-  if (p.parameter !== undefined && !Array.isArray(p.parameter))
-    throw invalid('Parameters.parameter must be an array', 'Parameters.parameter');
-  return (p.parameter ?? []).filter((x): x is ParametersParameter => typeof x === 'object' && x !== null);
 }
 
 function one<T>(params: readonly ParametersParameter[], name: string, value: (p: ParametersParameter) => T) {

@@ -1,6 +1,7 @@
 import type { Task } from '@medplum/fhirtypes';
-import { Temporal } from 'temporal-polyfill';
+import type { Temporal } from 'temporal-polyfill';
 import type { Deadline } from './deadline-rules.ts';
+import { instant } from './supervision.ts';
 import { TASK_TYPES, type TaskPriority, type TaskType } from './task-types.ts';
 
 /** CareLoop's code system for the kinds of worklist work (Task.code). */
@@ -71,15 +72,6 @@ export function worklistTask(input: {
       : {}),
   };
 }
-
-const instant = (s: string | undefined): Temporal.Instant | undefined => {
-  if (!s) return undefined;
-  try {
-    return Temporal.Instant.from(s);
-  } catch {
-    return undefined;
-  }
-};
 
 /** The worklist view of a Task, or undefined when it is not worklist work (no CareLoop task type). */
 export function workItem(task: Task): WorkItem | undefined {

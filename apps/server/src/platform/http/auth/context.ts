@@ -33,6 +33,12 @@ export function storeOf(request: FastifyRequest): Store {
   return request.actorStore;
 }
 
+/** Who is acting on the request; 401 when nobody is signed in. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw unauthenticated();
+  return request.actor;
+}
+
 export function unauthenticated(text = 'Sign in or present a bearer token'): OutcomeError {
   return new OutcomeError(outcome('login', text), 401);
 }
