@@ -36,12 +36,13 @@ describe(`Db.listen on ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, (
       const got: string[] = [];
       const stop = await t.db.listen('careloop_test', (p) => got.push(p));
       await terminateListeners();
-      // Re-listening takes a second; keep notifying until a payload arrives.
-      let n = 0;
-      const arrived = await until(() => {
-        void notify(`after-${n++}`);
-        return got.length > 0;
-      });
+      // Re-listening takes a second; keep notifying (each NOTIFY awaited, none left in flight) until one arrives.
+      let arrived = false;
+      for (let n = 0; n < 100 && !arrived; n++) {
+        await notify(`after-${n}`);
+        await new Promise((r) => setTimeout(r, 50));
+        arrived = got.length > 0;
+      }
       expect(arrived).toBe(true);
       await stop();
       // The released connection is cut too: no double release, no uncaught error.
