@@ -109,6 +109,18 @@ function print(reports: readonly Report[]): void {
           '1.000',
           '–',
         ],
+        ...(n.floor
+          ? [
+              [
+                `storage floor: the store's rows COPYed, ${n.floor.connections} connections`,
+                num(n.floor.rows),
+                num(n.floor.ms / 1000, 1),
+                num(n.floor.rows / (n.floor.ms / 1000)),
+                ratio(n.floor.rows / (n.floor.ms / 1000), copyRate),
+                '–',
+              ],
+            ]
+          : []),
         [
           'import, whole run',
           num(n.resources),
@@ -137,6 +149,10 @@ function print(reports: readonly Report[]): void {
     );
     process.stdout.write(`every slice, resources/s: ${n.sliceRates.map((x) => num(x)).join(', ')}\n`);
     process.stdout.write(`baseline method: ${n.copy.method}; failed entries: ${n.failed}\n`);
+    if (n.floor)
+      process.stdout.write(
+        'storage floor: the resource, version and search-index rows the indexer makes for the same resources, written to files first, then COPYed into a migrated CareLoop database with all its indexes; no validation, parsing or indexing on the clock — an upper bound for any import into this schema\n',
+      );
   }
   const rows = reports.map((r) => {
     const best = r.http.reduce((a, b) => (b.rate > a.rate ? b : a));
@@ -149,6 +165,7 @@ function print(reports: readonly Report[]): void {
       num(n.rate),
       num(copyRate),
       percent(n.rate, copyRate),
+      n.floor ? percent(n.floor.rows / (n.floor.ms / 1000), copyRate) : '–',
       ratio(n.last.rate, n.first.rate),
       mib(peak),
     ];
@@ -161,6 +178,7 @@ function print(reports: readonly Report[]): void {
       'import resources/s',
       'raw COPY rows/s',
       'import ÷ COPY',
+      'storage floor ÷ COPY',
       'last ÷ first slice',
       'peak RSS (max)',
     ],

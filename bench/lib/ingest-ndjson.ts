@@ -9,6 +9,7 @@ import { type EngineName, freshTarget, type Target } from './engines.ts';
 import { type Segment, writeClones } from './ndjson.ts';
 import { killOnExit } from './server.ts';
 import { note, watchPeakRss } from './stats.ts';
+import { type FloorResult, storeFloor } from './store-floor.ts';
 import { clonesFor, type SyntheaPopulation } from './synthea.ts';
 
 const child = fileURLToPath(new URL('./import-child.ts', import.meta.url));
@@ -30,6 +31,8 @@ export type NdjsonIngestResult = Readonly<{
   sliceLabel: string;
   peakRss: number | undefined;
   copy: CopyResult;
+  /** PostgreSQL only: the store's own rows COPYed with all its indexes, nothing validated or indexed on the clock. */
+  floor: FloorResult | undefined;
   failed: number;
 }>;
 
@@ -61,6 +64,7 @@ export async function ndjsonIngest(
     const bytes = files.reduce((a, f) => a + fileSize(f), 0);
     note(`${engine}: raw COPY baseline of ${total.toLocaleString('en-US')} rows`);
     const copy = await copyBaseline(engine, files);
+    const floor = engine === 'postgres' ? await floorOf(files) : undefined;
     const target = await freshTarget(engine);
     try {
       note(`${engine}: importing with importPaths (careloop import) in a child process`);
@@ -84,6 +88,7 @@ export async function ndjsonIngest(
         sliceLabel,
         peakRss: run.peakRss,
         copy,
+        floor,
         failed: run.failed,
       };
     } finally {
@@ -106,6 +111,16 @@ async function copyBaseline(engine: EngineName, files: readonly string[]): Promi
     } finally {
       await db.close();
     }
+  } finally {
+    await target.dispose();
+  }
+}
+
+async function floorOf(files: readonly string[]): Promise<FloorResult> {
+  const target = await freshTarget('postgres');
+  try {
+    note("postgres: storage floor (the store's own rows, prepared beforehand, COPYed over 2 connections)");
+    return await storeFloor(target.databaseUrl as string, files);
   } finally {
     await target.dispose();
   }

@@ -8,6 +8,7 @@ export {
   searchParamsOf,
 } from './definitions.ts';
 export type { HistoryPage } from './history.ts';
+export { indexResource } from './indexer.ts';
 export { resolveReferences } from './references.ts';
 export { safeId } from './safe-id.ts';
 export { maxCount, type SearchResult } from './search/index.ts';
