@@ -33,9 +33,9 @@ module.exports = {
     {
       name: 'domain-is-pure',
       comment:
-        'domain/ holds pure functions: it imports only domain/ code, packages/fhir and the time library (plus FHIR ' +
-        'type declarations), never I/O, the store, the clock or Node built-ins. Its tests (beside the code) may use ' +
-        'the test libraries.',
+        'domain/ holds pure functions: it imports only domain/ code, packages/fhir, the time library and rrule (the ' +
+        'recurrence library beside it, DESIGN.md §2; plus FHIR type declarations), never I/O, the store, the clock ' +
+        'or Node built-ins. Its tests (beside the code) may use the test libraries.',
       severity: 'error',
       from: { path: `${modules}/[^/]+/domain/`, pathNot: '\\.test\\.ts$' },
       to: {
@@ -43,6 +43,7 @@ module.exports = {
           `${modules}/[^/]+/domain/`,
           '^packages/fhir/',
           '(^|/)node_modules/temporal-polyfill/',
+          '(^|/)node_modules/rrule/',
           '(^|/)node_modules/@medplum/fhirtypes/',
         ],
       },
