@@ -11,10 +11,16 @@ import pg from 'pg';
 import { systemClock } from '../apps/server/src/platform/clock.ts';
 import { createDb, type Db, migrate } from '../apps/server/src/platform/db/index.ts';
 import { createStore, loadDefinitions } from '../apps/server/src/platform/store/index.ts';
-import { type EngineName, freshTarget, parseEngines, type Target } from './lib/engines.ts';
+import { type EngineName, parseEngines, perEngine, type Target } from './lib/engines.ts';
 import { httpClient } from './lib/http-load.ts';
-import { postgresReachable } from './lib/pg-admin.ts';
-import { loadTasks, ownerFor, runVariant, type VariantOptions, type VariantResult } from './lib/search-load.ts';
+import {
+  loadTasks,
+  ownerFor,
+  printVariants,
+  runVariant,
+  type VariantOptions,
+  type VariantResult,
+} from './lib/search-load.ts';
 import {
   baselineParams,
   baselineSql,
@@ -29,7 +35,7 @@ import {
   sqlRunner,
 } from './lib/search-sql.ts';
 import { startServer } from './lib/server.ts';
-import { machineLine, mib, note, num, printTable, ratio, since } from './lib/stats.ts';
+import { machineLine, mib, note, num, since } from './lib/stats.ts';
 import { worklistQuery } from './lib/tasks.ts';
 
 // --tasks: default 1,000,000 on PostgreSQL and 100,000 on PGlite.
@@ -164,38 +170,12 @@ async function printPlan(db: Db, run: RunSql): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (engines.includes('postgres') && !(await postgresReachable())) {
-    process.stderr.write(
-      'bench:search: PostgreSQL is not reachable (BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test)\n',
-    );
-    process.exitCode = 2;
-    return;
-  }
-  process.stdout.write(`machine at start: ${machineLine()}\n`);
-  const reports: EngineReport[] = [];
-  for (const engine of engines) {
-    const target = await freshTarget(engine);
-    try {
-      reports.push(await benchEngine(engine, target));
-    } finally {
-      await target.dispose();
-    }
-  }
+  const reports = await perEngine('bench:search', engines, benchEngine);
+  if (!reports) return;
   for (const r of reports) {
-    const base = r.variants[0] as VariantResult;
-    printTable(
+    printVariants(
       `Worklist search, ${r.engine}, ${num(r.tasks)} Tasks, ${options.clients} clients (load ${num(r.loadRate)} Tasks/s in ${num(r.loadMs / 1000, 1)} s; VACUUM ANALYZE ${num(r.analyzeMs / 1000, 1)} s; same page everywhere: ${r.samePage ? 'yes' : 'NO'}; server peak RSS ${mib(r.serverPeakRss)})`,
-      ['variant', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s ÷ hand SQL', 'p50 ÷ hand SQL'],
-      r.variants.map((v) => [
-        v.name,
-        num(v.requests),
-        num(v.rps),
-        num(v.p50, 1),
-        num(v.p95, 1),
-        num(v.p99, 1),
-        ratio(v.rps, base.rps),
-        ratio(v.p50, base.p50),
-      ]),
+      r.variants,
     );
   }
   process.stdout.write(`machine at end: ${machineLine()}\n`);

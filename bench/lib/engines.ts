@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createScratchDatabase } from './pg-admin.ts';
+import { createScratchDatabase, postgresReachable } from './pg-admin.ts';
+import { machineLine } from './stats.ts';
 
 export type EngineName = 'postgres' | 'pglite';
 
@@ -53,4 +54,33 @@ export function parseEngines(value: string): EngineName[] {
   if (value === 'both') return ['postgres', 'pglite'];
   if (value === 'postgres' || value === 'pglite') return [value];
   throw new Error(`--engine must be postgres, pglite or both (got ${value})`);
+}
+
+/**
+ * Runs `bench` once per engine, each on a fresh target disposed afterwards, after checking PostgreSQL answers when it
+ * is wanted and printing the machine's state; undefined (exit code 2 set) when PostgreSQL is not reachable.
+ */
+export async function perEngine<R>(
+  name: string,
+  engines: readonly EngineName[],
+  bench: (engine: EngineName, target: Target) => Promise<R>,
+): Promise<R[] | undefined> {
+  if (engines.includes('postgres') && !(await postgresReachable())) {
+    process.stderr.write(
+      `${name}: PostgreSQL is not reachable (BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test)\n`,
+    );
+    process.exitCode = 2;
+    return undefined;
+  }
+  process.stdout.write(`machine at start: ${machineLine()}\n`);
+  const reports: R[] = [];
+  for (const engine of engines) {
+    const target = await freshTarget(engine);
+    try {
+      reports.push(await bench(engine, target));
+    } finally {
+      await target.dispose();
+    }
+  }
+  return reports;
 }

@@ -2,7 +2,7 @@ import { Agent, request } from 'node:http';
 
 export type HttpResponse = Readonly<{ status: number; body: Buffer }>;
 
-/** A keep-alive HTTP/1.1 client for loopback benchmarks, with at most `sockets` connections, sending `token`. */
+/** A keep-alive HTTP/1.1 client for loopback benchmarks, with at most `sockets` connections, sending `token` if any. */
 export function httpClient(baseUrl: string, sockets: number, token: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
   const base = new URL(baseUrl);
@@ -21,7 +21,7 @@ export function httpClient(baseUrl: string, sockets: number, token: string) {
           method,
           path,
           headers: {
-            authorization: `Bearer ${token}`,
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
             ...headers,
             ...(body === undefined
               ? {}

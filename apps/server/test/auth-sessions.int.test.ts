@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fixedClock } from '../src/platform/clock.ts';
@@ -173,6 +174,30 @@ describe('sessions', () => {
     clock.advance({ minutes: 15, seconds: 1 });
     expect((await patients(b)).statusCode).toBe(401);
     // It stays ended.
+    expect((await patients(b)).statusCode).toBe(401);
+  });
+
+  test('a use within 30 s of the recorded one is not written back, so the idle limit never runs later than 15 minutes', async () => {
+    const b = await signIn(t.anonymous, clock, 'pat');
+    // The session row of this browser: its cookie's SHA-256 is what the table keeps.
+    const recorded = async () => {
+      const hash = createHash('sha256').update(b.cookie).digest('hex');
+      const { rows } = await sql<{ at: string }>`
+        SELECT last_seen_at::text AS at FROM user_session WHERE token_hash = decode(${hash}, 'hex')`.execute(
+        t.db.kysely,
+      );
+      return rows[0]?.at;
+    };
+    const before = await recorded();
+    clock.advance({ seconds: 20 });
+    expect((await patients(b)).statusCode).toBe(200);
+    expect(await recorded()).toEqual(before);
+    clock.advance({ seconds: 20 });
+    expect((await patients(b)).statusCode).toBe(200);
+    expect(await recorded()).not.toEqual(before);
+    expect(before).toBeDefined();
+    // Idle from the use recorded 40 s after sign-in: the use at 20 s was not written, so it ends 15 min after 40 s.
+    clock.advance({ minutes: 15, seconds: 1 });
     expect((await patients(b)).statusCode).toBe(401);
   });
 

@@ -7,6 +7,7 @@ import { createDemoAccounts } from './demo-accounts.ts';
 import { exportCommand } from './export/index.ts';
 import { importCommand } from './import/index.ts';
 import { isEmpty, loadDemoPopulation } from './load-demo.ts';
+import { reindexCommand } from './reindex.ts';
 import { usersCommand } from './users.ts';
 
 /** The demo population is "as of" today: deterministic for a day, with discharges that are recent whenever it runs. */
@@ -94,6 +95,7 @@ export const commands: readonly Command[] = [
   seed,
   importCommand,
   exportCommand,
+  reindexCommand,
   auditCommand,
   usersCommand,
 ];

@@ -31,9 +31,11 @@ export function countingStore(inner: StoreTx, tally: Tally): StoreTx {
     audit: inner.audit,
     read: (type, id) => inner.read(type, id),
     vread: (type, id, version) => inner.vread(type, id, version),
+    readMany: (type, ids) => inner.readMany(type, ids),
     search: (type, params, options) => inner.search(type, params, options),
     history: (scope, options) => inner.history(scope, options),
     similar: (type, code, text, limit) => inner.similar(type, code, text, limit),
+    taskQueue: (filter, page) => inner.taskQueue(filter, page),
     enqueue: (name, data) => inner.enqueue(name, data),
     async create(resource, options) {
       const result = await inner.create(resource, options);

@@ -71,6 +71,8 @@ function organizations(): Organization[] {
     resourceType: 'Organization',
     id: SYSTEM_ORG_ID,
     meta: demoMeta(),
+    // The health system's clock: deadlines count business days (US federal holidays) in its zone.
+    extension: [{ url: EXTENSION.timezone, valueCode: TIME_ZONE }],
     active: true,
     type: [provider],
     name: SYSTEM_NAME,
@@ -83,6 +85,7 @@ function organizations(): Organization[] {
       resourceType: 'Organization',
       id: SITE_ORG_ID[site],
       meta: demoMeta(),
+      extension: [{ url: EXTENSION.timezone, valueCode: TIME_ZONE }],
       active: true,
       type: [provider],
       name: SITE_NAME[site],

@@ -7,6 +7,7 @@ import { OutcomeError } from '../../platform/errors.ts';
 import type { JobQueue } from '../../platform/jobs/index.ts';
 import type { Store, StoreTx } from '../../platform/store/index.ts';
 import { OPEN_STATUSES, TASK_TYPE_SYSTEM, type WorkItem, workItem, worklistTask } from './domain/task-resource.ts';
+import { resumeEndedSnoozes } from './snooze-ends.ts';
 
 /** Extension on Task: which deadline alerts were raised for it (`approaching`, `missed`), so each is raised once. */
 const DEADLINE_ALERT_URL = 'https://careloop.dev/fhir/StructureDefinition/deadline-alert';
@@ -133,12 +134,16 @@ const nextRun = (jobs: Pick<JobQueue, 'enqueue'>, deps: DeadlineAlertDeps) =>
     { singletonKey: alertJob, startAfter: new Date(deps.clock.now().epochMilliseconds + deps.everyMinutes * 60_000) },
   );
 
-/** Registers the deadline check's handler (before the queue starts); each run schedules the next. */
+/**
+ * Registers the worklist's periodic check (before the queue starts): tasks whose snooze has ended go back to ready,
+ * then deadline alerts are raised. Each run schedules the next.
+ */
 export async function registerDeadlineAlertWorker(
   jobs: Pick<JobQueue, 'work' | 'enqueue'>,
   deps: DeadlineAlertDeps,
 ): Promise<void> {
   await jobs.work(alertJob, async () => {
+    await resumeEndedSnoozes(deps.store, deps.clock.now());
     await raiseDeadlineAlerts(deps.store, deps.clock.now(), deps);
     await nextRun(jobs, deps);
   });

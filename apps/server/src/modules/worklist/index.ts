@@ -5,5 +5,7 @@ export { registerDeadlineAlertWorker, scheduleDeadlineAlerts } from './deadline-
 export { careGapOutreach, tcmFaceToFaceVisit, tcmInteractiveContact } from './domain/deadline-rules.ts';
 export { usFederalHolidays } from './domain/holidays.ts';
 export { worklistTask } from './domain/task-resource.ts';
+export { TASK_TYPES, type TaskType } from './domain/task-types.ts';
 export { worklistEventRoutes } from './events.ts';
+export { worklist } from './queue.ts';
 export { worklistRoutes } from './routes.ts';

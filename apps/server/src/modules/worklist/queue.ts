@@ -1,10 +1,10 @@
-import type { Bundle, RiskAssessment, Task } from '@medplum/fhirtypes';
-import type { Temporal } from 'temporal-polyfill';
+import type { Bundle, Task } from '@medplum/fhirtypes';
+import { Temporal } from 'temporal-polyfill';
 import type { Actor } from '../../platform/access/index.ts';
-import { maxCount, type Store } from '../../platform/store/index.ts';
-import { type Rank, rankWorklist } from './domain/rank.ts';
-import { OPEN_STATUSES, TASK_TYPE_SYSTEM, type WorkItem, workItem } from './domain/task-resource.ts';
-import type { TaskType } from './domain/task-types.ts';
+import { maxCount, type Store, type TaskQueueFilter, type TaskQueueRow } from '../../platform/store/index.ts';
+import { type Rank, rankBound, rankWorklist } from './domain/rank.ts';
+import { isTaskType } from './domain/task-resource.ts';
+import { TASK_TYPES, type TaskPriority, type TaskType } from './domain/task-types.ts';
 import { practitionerOf } from './operations.ts';
 
 /** Extension on a worklist entry's `search`: one reason for the task's rank, with its points. */
@@ -21,16 +21,17 @@ export type QueueFilter = Readonly<{
   /** Include snoozed tasks whose snooze has not ended. */
   snoozed?: boolean | undefined;
   count: number;
+  /** Count the whole queue even when the page does not need it (`_total=accurate`). */
+  total?: boolean | undefined;
 }>;
-
-// The work one queue considers, per search (mine, unassigned): the store's page limit. A coordinator's open tasks
-// number in the hundreds; beyond a thousand the queue ranks the thousand due soonest.
-const MAX_CANDIDATES = maxCount;
 
 /**
  * The coordinator's queue: open worklist Tasks they may see (the store applies their access), filtered, ranked by
- * `rankWorklist` with each task's reasons, as a FHIR searchset Bundle whose entries carry `search.score` and the
- * reasons (extension {@link RANK_REASON_URL}).
+ * `rankTask` with each task's reasons, as a FHIR searchset Bundle whose entries carry `search.score` and the reasons
+ * (extension {@link RANK_REASON_URL}). The store's queue index lists tasks highest priority and soonest due first;
+ * they are read a chunk at a time and ranked, until the next task's highest possible score (`rankBound`) is below the
+ * last score the page shows — so a page costs about the same however long the queue. `total` is given when the whole
+ * queue was read, or when asked for with `_total=accurate`.
  */
 export async function worklist(
   store: Store,
@@ -38,84 +39,116 @@ export async function worklist(
   filter: QueueFilter,
   now: Temporal.Instant,
 ): Promise<Bundle> {
-  const base = new URLSearchParams({
-    status: (filter.statuses ?? OPEN_STATUSES).join(','),
-    _count: String(MAX_CANDIDATES),
-    _sort: 'due',
-    _total: 'none',
-  });
-  if (filter.types?.length) base.set('code', filter.types.map((t) => `${TASK_TYPE_SYSTEM}|${t}`).join(','));
-  if (filter.patient) base.set('patient', filter.patient);
-  const queries: URLSearchParams[] = [];
-  if (filter.owner === 'mine') queries.push(withParam(base, 'owner', practitionerOf(actor)));
-  if (filter.owner !== 'all') queries.push(withParam(base, 'owner:missing', 'true'));
-  else queries.push(base);
-  const tasks = new Map<string, Task>();
-  for (const q of queries) {
-    const page = await store.search('Task', q);
-    for (const m of page.matches) tasks.set(m.id as string, m as Task);
+  const query = storeFilter(actor, filter, now);
+  const nowMs = now.epochMilliseconds;
+  const chunk = Math.max(2 * filter.count, 100);
+  let best: (RankedItem & { rank: Rank })[] = [];
+  let offset = 0;
+  let exhausted = false;
+  for (;;) {
+    const rows = await store.taskQueue(query, { offset, limit: chunk + 1 });
+    const read = rows.slice(0, chunk);
+    offset += read.length;
+    best = rankWorklist([...best, ...read.flatMap(itemOf)], now).slice(0, filter.count);
+    const next = rows[chunk];
+    if (!next) {
+      exhausted = true;
+      break;
+    }
+    const last = best[filter.count - 1];
+    const nextPriority = isPriority(next.priority) ? next.priority : undefined;
+    if (last && nextPriority && rankBound(nextPriority, next.due ?? undefined, nowMs) < last.rank.score) break;
   }
-  const items = [...tasks.values()].flatMap((t) => {
-    const item = workItem(t);
-    return item && keep(item, filter, now) ? [{ ...item, task: t }] : [];
-  });
-  const risks = await patientRisks(store, [...new Set(items.flatMap((i) => (i.patient ? [i.patient] : [])))]);
-  const ranked = rankWorklist(
-    items.map((i) => ({ ...i, risk: i.patient ? risks.get(i.patient) : undefined })),
-    now,
-  ).slice(0, filter.count);
+  const total = exhausted ? offset : filter.total ? await countQueue(store, query) : undefined;
+  const tasks = await contents(store, best);
   return {
     resourceType: 'Bundle',
     type: 'searchset',
-    total: items.length,
-    entry: ranked.map((r) => ({
-      fullUrl: `Task/${r.id}`,
-      resource: r.task,
-      search: { mode: 'match', score: r.rank.score, extension: reasons(r.rank) },
-    })),
+    ...(total !== undefined ? { total } : {}),
+    entry: best.flatMap((r) => {
+      const task = tasks.get(r.id);
+      return task
+        ? [
+            {
+              fullUrl: `Task/${r.id}`,
+              resource: task,
+              search: { mode: 'match' as const, score: r.rank.score, extension: reasons(r.rank) },
+            },
+          ]
+        : [];
+    }),
   };
 }
 
-const withParam = (base: URLSearchParams, name: string, value: string) => {
-  const q = new URLSearchParams(base);
-  q.set(name, value);
-  return q;
-};
+type RankedItem = Readonly<{
+  id: string;
+  type: TaskType;
+  priority: TaskPriority;
+  due?: Temporal.Instant | undefined;
+  risk?: number | undefined;
+  riskId?: string | undefined;
+}>;
 
-function keep(item: WorkItem, filter: QueueFilter, now: Temporal.Instant): boolean {
-  if (item.status === 'on-hold' && !filter.snoozed) {
+const PRIORITIES = new Set<string>(['routine', 'urgent', 'asap', 'stat']);
+const isPriority = (p: string | null): p is TaskPriority => p !== null && PRIORITIES.has(p);
+
+/** A queue row as the ranking sees it; a type CareLoop does not know is not worklist work. */
+function itemOf(row: TaskQueueRow): RankedItem[] {
+  if (!isTaskType(row.taskType)) return [];
+  return [
+    {
+      id: row.id,
+      type: row.taskType,
+      // A task without a (valid) priority has its kind's default, as everywhere in the worklist.
+      priority: isPriority(row.priority) ? row.priority : TASK_TYPES[row.taskType].priority,
+      due: row.due === null ? undefined : Temporal.Instant.fromEpochMilliseconds(row.due),
+      risk: row.risk?.probability,
+      riskId: row.risk?.id,
+    },
+  ];
+}
+
+function storeFilter(actor: Actor, filter: QueueFilter, now: Temporal.Instant): TaskQueueFilter {
+  return {
+    owners: filter.owner === 'all' ? 'all' : filter.owner === 'mine' ? [practitionerOf(actor)] : [],
+    unassigned: filter.owner !== 'all',
+    statuses: filter.statuses,
+    // Only the kinds of work CareLoop knows are worklist work, so totals count what a page can show.
+    taskTypes: filter.types?.length ? filter.types : (Object.keys(TASK_TYPES) as TaskType[]),
+    patient: filter.patient,
+    dueBefore: filter.dueBefore?.toString(),
+    dueAfter: filter.dueAfter?.toString(),
     // A snooze that has ended puts the task back in the queue.
-    if (!item.snoozedUntil || item.snoozedUntil.epochMilliseconds > now.epochMilliseconds) return false;
+    awakeAt: filter.snoozed ? undefined : now.toString(),
+  };
+}
+
+async function countQueue(store: Store, query: TaskQueueFilter): Promise<number> {
+  let n = 0;
+  for (;;) {
+    const rows = await store.taskQueue(query, { offset: n, limit: maxCount });
+    n += rows.length;
+    if (rows.length < maxCount) return n;
   }
-  const due = item.due?.epochMilliseconds;
-  if (filter.dueBefore && (due === undefined || due >= filter.dueBefore.epochMilliseconds)) return false;
-  if (filter.dueAfter && (due === undefined || due < filter.dueAfter.epochMilliseconds)) return false;
-  return true;
+}
+
+/**
+ * The page's Tasks, read in one search (a task deleted meanwhile is left out), and the risk assessments whose values
+ * its reasons show: reading them through the store records what the page discloses.
+ */
+async function contents(store: Store, page: readonly RankedItem[]): Promise<Map<string, Task>> {
+  if (page.length === 0) return new Map();
+  const riskIds = page.flatMap((p) => (p.riskId ? [p.riskId] : []));
+  if (riskIds.length) await store.readMany('RiskAssessment', riskIds);
+  return new Map(
+    (
+      await store.readMany<Task>(
+        'Task',
+        page.map((p) => p.id),
+      )
+    ).map((t) => [t.id as string, t]),
+  );
 }
 
 const reasons = (rank: Rank) =>
   rank.reasons.map((r) => ({ url: RANK_REASON_URL, valueString: `${r.why} (+${r.points})` }));
-
-/** Each patient's latest risk (RiskAssessment.prediction.probabilityDecimal), where one is recorded. */
-async function patientRisks(store: Store, patients: readonly string[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (let i = 0; i < patients.length; i += 100) {
-    const chunk = patients.slice(i, i + 100);
-    const page = await store.search(
-      'RiskAssessment',
-      new URLSearchParams({
-        subject: chunk.join(','),
-        _sort: '-date',
-        _count: '1000',
-      }),
-    );
-    for (const r of page.matches as RiskAssessment[]) {
-      // R4 has no RiskAssessment status search parameter: drafts and errors are left out here.
-      if (!['final', 'amended', 'corrected'].includes(r.status)) continue;
-      const patient = r.subject?.reference;
-      const p = r.prediction?.find((x) => typeof x.probabilityDecimal === 'number')?.probabilityDecimal;
-      if (patient && p !== undefined && !out.has(patient)) out.set(patient, p);
-    }
-  }
-  return out;
-}

@@ -167,7 +167,9 @@ function supervisionQuery(query: Record<string, string | string[]>, now: Tempora
     throw invalid('organization is required: Organization/{id}', 'organization');
   const days = Number(list(query.days)[0] ?? 14);
   if (!Number.isInteger(days) || days < 1 || days > 90) throw invalid('days must be 1 to 90', 'days');
-  const timeZone = list(query.timeZone)[0] ?? 'UTC';
+  // Without timeZone the organization's own clock decides (its time-zone extension, else UTC).
+  const timeZone = list(query.timeZone)[0];
+  if (timeZone === undefined) return { organization, days };
   try {
     now.toZonedDateTimeISO(timeZone);
   } catch {
@@ -176,7 +178,7 @@ function supervisionQuery(query: Record<string, string | string[]>, now: Tempora
   return { organization, days, timeZone };
 }
 
-const known = new Set(['owner', 'type', 'status', 'patient', 'due-before', 'due-after', 'snoozed', '_count']);
+const known = new Set(['owner', 'type', 'status', 'patient', 'due-before', 'due-after', 'snoozed', '_count', '_total']);
 
 function queueFilter(query: Record<string, string | string[]>): QueueFilter {
   for (const name of Object.keys(query))
@@ -192,9 +194,13 @@ function queueFilter(query: Record<string, string | string[]>): QueueFilter {
   if (patient !== undefined && !/^Patient\/[A-Za-z0-9\-.]{1,64}$/.test(patient))
     throw invalid('patient must be Patient/{id}', 'patient');
   const statuses = list(query.status);
+  const total = list(query._total)[0] ?? 'none';
+  if (total !== 'none' && total !== 'estimate' && total !== 'accurate')
+    throw invalid('_total must be none, estimate or accurate', '_total');
   return {
     owner,
     count,
+    total: total === 'accurate',
     ...(types.length ? { types: types as TaskType[] } : {}),
     ...(statuses.length ? { statuses } : {}),
     ...(patient ? { patient } : {}),

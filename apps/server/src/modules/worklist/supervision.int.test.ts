@@ -1,10 +1,11 @@
-import type { Parameters, ParametersParameter, Resource, Task } from '@medplum/fhirtypes';
+import type { Organization, Parameters, ParametersParameter, Resource, Task } from '@medplum/fhirtypes';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { accessWorld } from '../../../test/access-world.ts';
 import { createTestApp, type TestApp } from '../../../test/harness.ts';
 import { type Browser, person, signIn } from '../../../test/people.ts';
 import { fixedClock } from '../../platform/clock.ts';
+import { TIME_ZONE_URL } from './domain/organization-clock.ts';
 import { worklistTask } from './domain/task-resource.ts';
 
 // Wednesday 3 June 2026, 03:00 in New York: the coordinator works at night.
@@ -70,6 +71,20 @@ describe('GET Task/$supervision', () => {
     ]);
     expect(part(row, 'changes')?.valueInteger).toBeGreaterThanOrEqual(1);
     expect(part(row, 'afterHoursChanges')?.valueInteger).toBe(part(row, 'changes')?.valueInteger);
+  });
+
+  test("without timeZone the organization's own clock counts: 07:00 UTC is 09:00 in Berlin, inside business hours", async () => {
+    const org = await t.store.read<Organization>('Organization', 'team-org');
+    await t.store.update({ ...org, extension: [{ url: TIME_ZONE_URL, valueCode: 'Europe/Berlin' }] });
+    try {
+      const row = (await view(sup, 'organization=Organization/team-org&days=3')).json<Parameters>().parameter?.[0];
+      expect(part(row, 'changes')?.valueInteger).toBeGreaterThanOrEqual(1);
+      expect(part(row, 'afterHoursChanges')?.valueInteger).toBe(0);
+      const utc = (await view(sup, 'organization=Organization/team-org&days=3&timeZone=UTC')).json<Parameters>();
+      expect(part(utc.parameter?.[0], 'afterHoursChanges')?.valueInteger).toBe(part(row, 'changes')?.valueInteger);
+    } finally {
+      await t.store.update(org);
+    }
   });
 
   test('only supervisors; bad parameters are 400 naming them', async () => {

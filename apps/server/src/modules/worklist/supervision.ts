@@ -1,5 +1,5 @@
 import { forbidden } from '@careloop/fhir';
-import type { Parameters, ParametersParameter, PractitionerRole, Task } from '@medplum/fhirtypes';
+import type { Organization, Parameters, ParametersParameter, PractitionerRole, Task } from '@medplum/fhirtypes';
 import type { Temporal } from 'temporal-polyfill';
 import { type Actor, STAFF_ROLE_SYSTEM } from '../../platform/access/index.ts';
 import { searchAuditEvents } from '../../platform/audit/index.ts';
@@ -7,10 +7,12 @@ import type { Db } from '../../platform/db/index.ts';
 import { OutcomeError } from '../../platform/errors.ts';
 import { maxCount, type Store } from '../../platform/store/index.ts';
 import { usFederalHolidays } from './domain/holidays.ts';
+import { organizationClock } from './domain/organization-clock.ts';
 import { instant, isAfterHours, overdueTrend, queueAge, type TaskTimes } from './domain/supervision.ts';
 import { workItem } from './domain/task-resource.ts';
 
-export type SupervisionQuery = Readonly<{ organization: string; days: number; timeZone: string }>;
+/** `timeZone`: the local days and business hours to count in; the organization's own (its clock) when not given. */
+export type SupervisionQuery = Readonly<{ organization: string; days: number; timeZone?: string | undefined }>;
 
 // One page of the store and of the audit search (both cap at 1,000): the view covers that much per coordinator.
 const MAX_EVENTS = maxCount;
@@ -43,6 +45,11 @@ export async function supervisionView(
   const coordinators = [
     ...new Set(roles.flatMap((r) => (r.practitioner?.reference ? [r.practitioner.reference] : []))),
   ];
+  const organization = await store
+    .read<Organization>('Organization', query.organization.replace(/^Organization\//, ''))
+    .catch(() => undefined);
+  const clock = organizationClock(organization, { timeZone: 'UTC', calendar: usFederalHolidays });
+  const timeZone = query.timeZone ?? clock.timeZone;
   const since = now.subtract({ hours: 24 * query.days });
   const parameter: ParametersParameter[] = [];
   for (const coordinator of coordinators.sort()) {
@@ -63,7 +70,7 @@ export async function supervisionView(
       open.flatMap(({ task }) => instant(task.authoredOn) ?? []),
       now,
     );
-    const trend = overdueTrend(times, query.days, now, query.timeZone);
+    const trend = overdueTrend(times, query.days, now, timeZone);
     const changes = (
       await searchAuditEvents(db.kysely, {
         agent: coordinator,
@@ -74,7 +81,7 @@ export async function supervisionView(
     ).events.filter((e) => e.action !== 'R');
     const afterHours = changes.filter((e) => {
       const at = instant(e.recorded);
-      return at !== undefined && isAfterHours(at, query.timeZone, usFederalHolidays);
+      return at !== undefined && isAfterHours(at, timeZone, clock.calendar);
     }).length;
     parameter.push({
       name: 'coordinator',

@@ -97,24 +97,61 @@ export function canSee(access: Access, resource: Resource, patients: readonly st
   });
 }
 
+/** The columns of a row the visibility rule reads: its type, its compartment patients, and a test for labels. */
+export type RowShape = Readonly<{
+  type: RawBuilder<unknown>;
+  patients: RawBuilder<unknown>;
+  /** True when the row carries any of these security label codes. */
+  hasAnyLabel(codes: readonly string[]): RawBuilder<unknown>;
+}>;
+
 /**
- * The same rule as {@link canSee} as SQL over a `resource` row alias (`patients`, `content`, `resource_type`), so
- * searches, includes and history never return, count or page over what the actor may not see.
+ * Every patient of `patients` (a text[] column) is among `ids`. Written so PostgreSQL hashes `ids` (= ANY over a
+ * constant array) instead of comparing each element with every id as `<@` does: with a caseload of 500 patients
+ * that is the difference between about 0.2 and 7 µs a row.
  */
-export function visibleSql(access: Access, r: RawBuilder<unknown>): RawBuilder<unknown> {
+function allAmong(patients: RawBuilder<unknown>, ids: readonly string[]): RawBuilder<unknown> {
+  const list = sql`${[...ids]}::text[]`;
+  return sql`(CASE cardinality(${patients}) WHEN 1 THEN ${patients}[1] = ANY(${list})
+    ELSE NOT EXISTS (SELECT 1 FROM unnest(${patients}) AS p(id) WHERE NOT (p.id = ANY(${list}))) END)`;
+}
+
+/**
+ * The same rule as {@link canSee} as SQL over a row, so searches, includes, history and the search-index tables
+ * shaped for one question (the task queue) never return, count or page over what the actor may not see.
+ * `patientsKnownVisible`: the query has already established that the row's patients are the actor's (a row joined
+ * on the same patient as a visible one), so only its type and labels are left to check.
+ */
+export function visibleRowSql(
+  access: Access,
+  row: RowShape,
+  options: { patientsKnownVisible?: boolean } = {},
+): RawBuilder<unknown> {
   if (access.unrestricted) return sql`true`;
   const conds: RawBuilder<unknown>[] = [];
-  if (access.searchable !== 'all') conds.push(sql`${r}.resource_type = ANY(${access.searchable}::text[])`);
-  const shared = access.shared === 'all' ? sql`true` : sql`${r}.resource_type = ANY(${[...DIRECTORY_TYPES]}::text[])`;
-  if (!access.allPatients)
+  if (access.searchable !== 'all') conds.push(sql`${row.type} = ANY(${access.searchable}::text[])`);
+  const shared = access.shared === 'all' ? sql`true` : sql`${row.type} = ANY(${[...DIRECTORY_TYPES]}::text[])`;
+  if (!access.allPatients && !options.patientsKnownVisible)
     conds.push(
-      sql`(CASE WHEN cardinality(${r}.patients) = 0 THEN ${shared} ELSE ${r}.patients <@ ${[...access.patients]}::text[] END)`,
+      sql`(CASE WHEN cardinality(${row.patients}) = 0 THEN ${shared} ELSE ${allAmong(row.patients, [...access.patients])} END)`,
     );
-  for (const [label, lifted] of access.withheld) {
-    const labelled = sql`coalesce(${r}.content->'meta'->'security', '[]'::jsonb) @> ${JSON.stringify([{ code: label }])}::jsonb`;
-    conds.push(sql`NOT (${labelled} AND NOT ${r}.patients <@ ${[...lifted]}::text[])`);
-  }
+  // Labels no Consent lifts for this actor (the usual case) are one test; each lifted one is tested on its own.
+  const never = [...access.withheld].filter(([, lifted]) => lifted.size === 0).map(([label]) => label);
+  if (never.length) conds.push(sql`NOT ${row.hasAnyLabel(never)}`);
+  for (const [label, lifted] of access.withheld)
+    if (lifted.size > 0)
+      conds.push(sql`NOT (${row.hasAnyLabel([label])} AND NOT ${allAmong(row.patients, [...lifted])})`);
   return conds.length === 0 ? sql`true` : sql`(${sql.join(conds, sql` AND `)})`;
+}
+
+/** {@link visibleRowSql} over a `resource` row alias (`resource_type`, `patients`, `content`). */
+export function visibleSql(access: Access, r: RawBuilder<unknown>): RawBuilder<unknown> {
+  return visibleRowSql(access, {
+    type: sql`${r}.resource_type`,
+    patients: sql`${r}.patients`,
+    hasAnyLabel: (codes) =>
+      sql`coalesce(${r}.content->'meta'->'security', '[]'::jsonb) @> ANY(${codes.map((code) => JSON.stringify([{ code }]))}::jsonb[])`,
+  });
 }
 
 /** The one answer for a resource the actor may not see, identical to the answer for one that does not exist. */

@@ -1,5 +1,13 @@
 // Who is acting and what they may reach (issue #3). The store applies it to every interaction (DESIGN.md §1).
-export { type Access, canSee, hidden, refused, resolveAccess, visibleSql } from './access.ts';
+export {
+  type Access,
+  canSee,
+  hidden,
+  refused,
+  resolveAccess,
+  visibleRowSql,
+  visibleSql,
+} from './access.ts';
 export { type Actor, systemActor } from './actor.ts';
 export { STAFF_ROLE_SYSTEM } from './relationships.ts';
 export { parseScope, type SmartScope } from './scopes.ts';

@@ -8,14 +8,10 @@ type Executor = Kysely<Tables>;
 /** The code system of CareLoop's staff roles on PractitionerRole.code (care-coordinator, supervisor). */
 export const STAFF_ROLE_SYSTEM = 'https://careloop.dev/fhir/CodeSystem/staff-role';
 
-const ACTIVE_ENCOUNTER = ['arrived', 'triaged', 'in-progress', 'onleave'];
-const ACTIVE_APPOINTMENT = ['proposed', 'pending', 'booked', 'arrived', 'checked-in', 'waitlist'];
-// Named so the lookup runs on sp_reference_target (sp, target_id, target_type).
-const RELATIONSHIP_PARAMS = ['CareTeam:participant', 'Encounter:participant', 'Appointment:actor'];
-
 /**
- * Patients of one practitioner's relationships, from the search index: active CareTeams listing them as a participant,
- * encounters in progress and open appointments they take part in. `team` widens it to the caseloads of the care
+ * Patients of one practitioner's relationships: active CareTeams listing them as a member, encounters in progress and
+ * open appointments they take part in — the `care_relationship` table, which triggers keep in step with every write
+ * of those resources (migration 0011 says which statuses count). `team` widens it to the caseloads of the care
  * coordinators who work in an organization where this practitioner is a supervisor.
  */
 async function practitionerPatients(exec: Executor, practitionerId: string, team: boolean): Promise<string[]> {
@@ -33,13 +29,7 @@ async function practitionerPatients(exec: Executor, practitionerId: string, team
     : sql`SELECT ${practitionerId} AS id`;
   const { rows } = await sql<{ p: string }>`
     WITH who AS (${members})
-    SELECT DISTINCT unnest(r.patients) AS p FROM sp_reference x
-    JOIN resource r ON r.rid = x.rid AND NOT r.deleted
-    WHERE x.sp = ANY(${RELATIONSHIP_PARAMS}::text[]) AND x.target_id IN (SELECT id FROM who)
-      AND x.target_type = 'Practitioner' AND (
-      (x.sp = 'CareTeam:participant' AND r.content->>'status' = 'active')
-      OR (x.sp = 'Encounter:participant' AND r.content->>'status' = ANY(${ACTIVE_ENCOUNTER}::text[]))
-      OR (x.sp = 'Appointment:actor' AND r.content->>'status' = ANY(${ACTIVE_APPOINTMENT}::text[])))`.execute(exec);
+    SELECT DISTINCT patient AS p FROM care_relationship WHERE practitioner IN (SELECT id FROM who)`.execute(exec);
   return rows.map((r) => r.p);
 }
 
@@ -100,11 +90,18 @@ export async function consentedLabels(
   now: string,
 ): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
-  if (!reference || patients.length === 0) return out;
-  const { rows } = await sql<{ content: Consent }>`
-    SELECT content FROM resource
-    WHERE resource_type = 'Consent' AND NOT deleted AND patients && ${patients}::text[]
-      AND content->>'status' = 'active'`.execute(exec);
+  const [type, id] = (reference ?? '').split('/');
+  if (!type || !id || patients.length === 0) return out;
+  // Found through the Consents that name this person (the Consent:actor index), not through every Consent of their
+  // patients: a caseload has hundreds of patients, the Consents naming one coordinator are few.
+  const { rows: found } = await sql<{ content: Consent }>`
+    SELECT r.content FROM sp_reference x JOIN resource r ON r.rid = x.rid AND NOT r.deleted
+    WHERE x.sp = 'Consent:actor' AND x.target_id = ${id} AND x.target_type = ${type}
+      AND r.content->>'status' = 'active'`.execute(exec);
+  const mine = new Set(patients);
+  const rows = found.filter(({ content }) =>
+    mine.has(/^Patient\/(.+)$/.exec(content.patient?.reference ?? '')?.[1] ?? ''),
+  );
   for (const { content: consent } of rows) {
     const patient = /^Patient\/(.+)$/.exec(consent.patient?.reference ?? '')?.[1];
     const p = consent.provision;

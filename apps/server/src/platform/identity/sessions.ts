@@ -49,8 +49,14 @@ export async function openSession(
   return { id, token, csrf };
 }
 
+// A use within this many seconds of the recorded last use is not written back: a busy client would otherwise turn every
+// request into a write of one row (and concurrent requests of one session into a queue on its lock). The idle limit is
+// then counted from a recorded use at most this much earlier than the real one, so a session can end up to this much
+// sooner than the idle limit, never later.
+const TOUCH_SECONDS = 30;
+
 /**
- * The live session a cookie token names, touching its last use; undefined when unknown, revoked, past its absolute
+ * The live session a cookie token names, recording its use; undefined when unknown, revoked, past its absolute
  * limit, idle longer than allowed, or its account was deactivated. Any replica can answer: all state is in the table.
  */
 export async function findSession(
@@ -68,15 +74,22 @@ export async function findSession(
     fhir_reference: string | null;
     stage: SessionStage;
     created_at: Date | string;
+    stale: boolean;
   }>`
-    UPDATE user_session s SET last_seen_at = ${now}::timestamptz
-    FROM app_user u
-    WHERE s.token_hash = ${digestSql(token)} AND u.id = s.user_id AND u.active AND s.revoked_at IS NULL
+    SELECT s.id, s.user_id, u.username, u.roles, u.fhir_reference, s.stage, s.created_at,
+      s.last_seen_at < ${now}::timestamptz - make_interval(secs => ${TOUCH_SECONDS}) AS stale
+    FROM user_session s JOIN app_user u ON u.id = s.user_id
+    WHERE s.token_hash = ${digestSql(token)} AND u.active AND s.revoked_at IS NULL
       AND s.expires_at > ${now}::timestamptz
-      AND s.last_seen_at > ${now}::timestamptz - make_interval(secs => ${limits.idleSeconds})
-    RETURNING s.id, s.user_id, u.username, u.roles, u.fhir_reference, s.stage, s.created_at`.execute(ctx.exec);
+      AND s.last_seen_at > ${now}::timestamptz - make_interval(secs => ${limits.idleSeconds})`.execute(ctx.exec);
   const row = rows[0];
   if (!row) return undefined;
+  if (row.stale) {
+    // Only ever forward: a concurrent request may have recorded a later use already.
+    await sql`
+      UPDATE user_session SET last_seen_at = ${now}::timestamptz
+      WHERE id = ${row.id} AND last_seen_at < ${now}::timestamptz`.execute(ctx.exec);
+  }
   return {
     id: row.id,
     userId: row.user_id,

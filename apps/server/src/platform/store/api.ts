@@ -7,6 +7,7 @@ import type { OutcomeError } from '../errors.ts';
 import type { HistoryOptions, HistoryPage } from './history.ts';
 import type { SearchOptions, SearchResult } from './search/index.ts';
 import type { Similar } from './search/similar.ts';
+import type { TaskQueueFilter, TaskQueueRow } from './task-queue.ts';
 import type { Executor } from './write.ts';
 
 /** The store's interface (store.ts implements it). */
@@ -20,6 +21,8 @@ export type Enqueue = (exec: Executor, name: string, data: Record<string, unknow
 export type StoreTx = Readonly<{
   read<T extends Resource>(resourceType: string, id: string): Promise<T>;
   vread<T extends Resource>(resourceType: string, id: string, versionId: string): Promise<T>;
+  /** The current versions of those of `ids` that exist and the actor may see (others are left out); one search. */
+  readMany<T extends Resource>(resourceType: string, ids: readonly string[]): Promise<T[]>;
   create<T extends Resource>(resource: T, options?: { ifNoneExist?: string | undefined }): Promise<WriteResult<T>>;
   update<T extends Resource>(
     resource: T,
@@ -38,6 +41,12 @@ export type StoreTx = Readonly<{
   history(scope: { resourceType?: string; id?: string }, options: HistoryOptions): Promise<HistoryPage>;
   /** Typo-tolerant look-up: ids whose string parameter `code` is most like `text`, best first (search/similar.ts). */
   similar(resourceType: string, code: string, text: string, limit: number): Promise<Similar[]>;
+  /**
+   * Open worklist Tasks from the queue index (task-queue.ts), highest priority and soonest due first, a page at a time,
+   * for the worklist to rank. Recorded as a search without its rows (they are not shown): the Tasks and risk
+   * assessments a caller shows must be read with `readMany`, which records each.
+   */
+  taskQueue(filter: TaskQueueFilter, page: { offset: number; limit: number }): Promise<TaskQueueRow[]>;
   enqueue(name: string, data: Record<string, unknown>): Promise<void>;
   /** Runs `fn` in this transaction (or a new one): all its writes commit together or not at all. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;

@@ -10,6 +10,7 @@ export {
 export type { HistoryPage } from './history.ts';
 export { indexResource } from './indexer.ts';
 export { resolveReferences } from './references.ts';
+export { reindex } from './reindex.ts';
 export { safeId } from './safe-id.ts';
 export { maxCount, type SearchResult } from './search/index.ts';
 export {
@@ -19,4 +20,5 @@ export {
   type WriteOutcome,
   type WriteResult,
 } from './store.ts';
+export type { TaskQueueFilter, TaskQueueRow } from './task-queue.ts';
 export { validate } from './validate.ts';

@@ -15,6 +15,7 @@ import { safeId } from './safe-id.ts';
 import { search } from './search/index.ts';
 import { similar } from './search/similar.ts';
 import { isFhirId } from './storable.ts';
+import { taskQueue } from './task-queue.ts';
 import { executors, txExec } from './tx-exec.ts';
 import { validate } from './validate.ts';
 import { checkIfMatch, sameContent, stamp, write } from './versions.ts';
@@ -113,6 +114,25 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean, scope: Scope): 
       recorder.note({ action: 'R', subtype: 'read', patients: row.patients, entities: [`${resourceType}/${id}`] });
       await readDone();
       return row.content;
+    },
+
+    async readMany<T extends Resource>(resourceType: string, ids: readonly string[]) {
+      checkType(resourceType);
+      const a = await access();
+      if (!a.allows(resourceType, 'r')) return [];
+      const wanted = [...new Set(ids.filter(isFhirId))];
+      const { rows } = await sql<{ content: T; patients: string[] }>`
+        SELECT content, patients FROM resource
+        WHERE resource_type = ${resourceType} AND id = ANY(${wanted}::text[]) AND NOT deleted`.execute(exec);
+      const found = rows.filter((r) => canSee(a, r.content, r.patients));
+      recorder.note({
+        action: 'R',
+        subtype: 'search-type',
+        patients: [...new Set(found.flatMap((r) => r.patients))],
+        entities: found.map((r) => `${resourceType}/${r.content.id}`),
+      });
+      await readDone();
+      return found.map((r) => r.content);
     },
 
     async vread<T extends Resource>(resourceType: string, id: string, versionId: string) {
@@ -316,6 +336,17 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean, scope: Scope): 
       });
       await readDone();
       return found;
+    },
+
+    async taskQueue(filter, page) {
+      const a = await access();
+      if (!a.allows('Task', 's')) throw refused('Your access does not allow searching Task');
+      const rows = await taskQueue(exec, a, filter, page);
+      // An index read for ranking, like the candidates a search looks at: the interaction is recorded, the rows are
+      // not; what a caller shows is read through read/readMany/search, which record each resource.
+      recorder.note({ action: 'R', subtype: 'search-type', patients: [], entities: [] });
+      await readDone();
+      return rows;
     },
 
     async history(target, options) {

@@ -144,7 +144,7 @@ export async function writeVersions(exec: Executor, writes: readonly VersionWrit
   return indexes.map((ix) => ix.patients);
 }
 
-const indexTables = ['sp_token', 'sp_string', 'sp_date', 'sp_quantity', 'sp_reference', 'sp_uri'] as const;
+export const indexTables = ['sp_token', 'sp_string', 'sp_date', 'sp_quantity', 'sp_reference', 'sp_uri'] as const;
 
 function emptyIndex(): IndexRows {
   return { token: [], string: [], date: [], quantity: [], reference: [], uri: [], patients: [] };
@@ -186,7 +186,11 @@ const tableRows: { [T in Table]: { columns: string; of: (ix: IndexRows) => unkno
  * Inserts every index row of the batch with one statement: one JSON document holding, per table, the rows
  * `[rid, …columns]`, spread into the tables by data-modifying CTEs.
  */
-async function insertIndex(exec: Executor, rids: readonly number[], indexes: readonly IndexRows[]): Promise<void> {
+export async function insertIndex(
+  exec: Executor,
+  rids: readonly number[],
+  indexes: readonly IndexRows[],
+): Promise<void> {
   const present = indexTables.flatMap((table) => {
     const rows = indexes.flatMap((ix, i) => tableRows[table].of(ix).map((r) => [rids[i], ...r]));
     return rows.length ? [{ table, rows }] : [];

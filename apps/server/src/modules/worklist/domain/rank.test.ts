@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, test } from 'vitest';
-import { rankTask, rankWorklist } from './rank.ts';
-import { TASK_TYPES } from './task-types.ts';
+import { rankBound, rankTask, rankWorklist } from './rank.ts';
+import { TASK_TYPES, type TaskPriority, type TaskType } from './task-types.ts';
 
 const now = Temporal.Instant.from('2026-11-23T15:00:00Z');
 const inHours = (h: number) => now.add({ minutes: Math.round(h * 60) });
@@ -85,5 +86,43 @@ describe('worklist ranking', () => {
       expect(t.weight).toBeGreaterThan(0);
     }
     expect(Object.keys(TASK_TYPES)).toHaveLength(13);
+  });
+
+  const priorityOrder: TaskPriority[] = ['routine', 'urgent', 'asap', 'stat'];
+  const task = fc.record({
+    priority: fc.constantFrom(...priorityOrder),
+    type: fc.constantFrom(...(Object.keys(TASK_TYPES) as TaskType[])),
+    // Up to ten days either side of now, or undated.
+    dueHours: fc.option(fc.double({ min: -240, max: 240, noNaN: true }), { nil: undefined }),
+    risk: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+  });
+  const dueOf = (h: number | undefined) => (h === undefined ? undefined : inHours(h));
+  const dueMs = (h: number | undefined) => dueOf(h)?.epochMilliseconds;
+
+  test('rankBound is never below the score of a task of that priority and due date', () => {
+    fc.assert(
+      fc.property(task, (t) => {
+        const score = rankTask({ ...t, due: dueOf(t.dueHours) }, now).score;
+        expect(score).toBeLessThanOrEqual(rankBound(t.priority, dueMs(t.dueHours), now.epochMilliseconds));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('rankBound never increases along the queue order: priority highest first, then due soonest, undated last', () => {
+    fc.assert(
+      fc.property(task, task, (a, b) => {
+        const rank = (p: TaskPriority) => priorityOrder.indexOf(p);
+        const aFirst =
+          rank(a.priority) > rank(b.priority) ||
+          (rank(a.priority) === rank(b.priority) &&
+            (b.dueHours === undefined || (a.dueHours !== undefined && a.dueHours <= b.dueHours)));
+        const [first, second] = aFirst ? [a, b] : [b, a];
+        expect(rankBound(first.priority, dueMs(first.dueHours), now.epochMilliseconds)).toBeGreaterThanOrEqual(
+          rankBound(second.priority, dueMs(second.dueHours), now.epochMilliseconds),
+        );
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -30,22 +30,42 @@ export function rankTask(task: RankInput, now: Temporal.Instant): Rank {
     { points: PRIORITY_POINTS[task.priority], why: `${task.priority} priority` },
   ];
   if (task.due) {
-    const hours = now.until(task.due).total('hours');
-    if (hours < 0)
-      reasons.push({ points: 300 + Math.round(Math.min(-hours, 72) * 2), why: `overdue by ${hoursText(-hours)}` });
-    else if (hours <= 24) reasons.push({ points: 200, why: `due in ${hoursText(hours)}` });
-    else if (hours <= 72) reasons.push({ points: 100, why: `due in ${hoursText(hours)}` });
-    else reasons.push({ points: 0, why: `due in ${hoursText(hours)}` });
+    const hours = (task.due.epochMilliseconds - now.epochMilliseconds) / 3_600_000;
+    reasons.push({
+      points: timePoints(hours),
+      why: hours < 0 ? `overdue by ${hoursText(-hours)}` : `due in ${hoursText(hours)}`,
+    });
   }
   if (task.risk !== undefined) {
     const risk = Math.max(0, Math.min(1, task.risk));
     const band = risk >= 0.7 ? 'high' : risk >= 0.4 ? 'moderate' : 'low';
-    reasons.push({ points: Math.round(risk * 150), why: `${band} patient risk (${risk.toFixed(2)})` });
+    reasons.push({ points: Math.round(risk * MAX_RISK_POINTS), why: `${band} patient risk (${risk.toFixed(2)})` });
   }
   const kind = TASK_TYPES[task.type];
   reasons.push({ points: kind.weight, why: kind.display });
   reasons.sort((a, b) => b.points - a.points);
   return { score: reasons.reduce((s, r) => s + r.points, 0), reasons };
+}
+
+const MAX_RISK_POINTS = 150;
+const MAX_KIND_POINTS = Math.max(...Object.values(TASK_TYPES).map((k) => k.weight));
+
+/** Points for time: overdue work first, the more overdue the higher (up to three days), then due within a day, three. */
+function timePoints(hoursToDue: number): number {
+  if (hoursToDue < 0) return 300 + Math.round(Math.min(-hoursToDue, 72) * 2);
+  if (hoursToDue <= 24) return 200;
+  if (hoursToDue <= 72) return 100;
+  return 0;
+}
+
+/**
+ * The highest score a task of this priority and due date (epoch ms; none: undated) can reach, whatever its patient's
+ * risk and kind of work. It never increases along the queue's index order (priority highest first, then due soonest),
+ * so a reader of that order can stop once the next task's bound is below the last score it must show.
+ */
+export function rankBound(priority: TaskPriority, dueMs: number | undefined, nowMs: number): number {
+  const time = dueMs === undefined ? 0 : timePoints((dueMs - nowMs) / 3_600_000);
+  return PRIORITY_POINTS[priority] + time + MAX_RISK_POINTS + MAX_KIND_POINTS;
 }
 
 /** Orders tasks by rank, highest first; ties by due date (earliest first, undated last), then by id. */
