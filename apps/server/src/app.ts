@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { fhirRoutes } from './fhir-api/index.ts';
 import { adminRoutes } from './modules/admin/index.ts';
 import { caseloadRoutes } from './modules/caseload/index.ts';
+import { schedulingRoutes, videoLink } from './modules/scheduling/index.ts';
 import { worklistEventRoutes, worklistRoutes } from './modules/worklist/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/index.ts';
@@ -68,6 +69,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes, { prefix: '/admin', db, clock, breakGlassMinutes: config.breakGlassMinutes });
   await app.register(worklistRoutes, { prefix: '/fhir/R4', clock, db });
   await app.register(caseloadRoutes, { prefix: '/fhir/R4', clock });
+  await app.register(schedulingRoutes, {
+    prefix: '/fhir/R4',
+    clock,
+    holdMinutes: config.holdMinutes,
+    joinUrl: () => videoLink(config.telehealthUrlTemplate),
+  });
   await app.register(worklistEventRoutes, { prefix: '/worklist', db, clock, limits });
   await app.register(fhirRoutes, {
     prefix: '/fhir/R4',

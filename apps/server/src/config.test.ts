@@ -33,12 +33,17 @@ describe('loadConfig', () => {
       loginMaxFailures: 10,
       breakGlassMinutes: 60,
       mailFrom: 'CareLoop <no-reply@careloop.invalid>',
+      smsUrl: 'outbox:',
+      telehealthUrlTemplate: 'https://meet.jit.si/careloop-{room}',
+      reminderSchedule: '7d,1d,2h',
       passwordResetMinutes: 30,
       deadlineCheckMinutes: 5,
       deadlineWarningHours: 24,
+      holdMinutes: 10,
     });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.mfaSecretKey).toBeUndefined();
+    expect(config.linkSecretKey).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -114,6 +119,56 @@ describe('loadConfig', () => {
     const message = configError({ PORT: 'abc', LOG_LEVEL: 'loud' }).message;
     expect(message).toContain('PORT: ');
     expect(message).toContain('LOG_LEVEL: ');
+  });
+});
+
+describe('appointment message settings', () => {
+  test('a Twilio SMS_URL, a link key, a template and a schedule are taken as given', () => {
+    const key = Buffer.alloc(32, 5).toString('base64');
+    const env = {
+      SMS_URL: 'twilio://AC123:S3CRETtkn@api.twilio.com?from=%2B15551234567',
+      LINK_SECRET_KEY: key,
+      TELEHEALTH_URL_TEMPLATE: 'https://video.example.org/room/{room}?lang=es',
+      REMINDER_SCHEDULE: ' 3d , 4h,30m ',
+    };
+    expect(loadConfig(env)).toMatchObject({
+      smsUrl: env.SMS_URL,
+      linkSecretKey: key,
+      telehealthUrlTemplate: env.TELEHEALTH_URL_TEMPLATE,
+      reminderSchedule: env.REMINDER_SCHEDULE,
+    });
+    expect(loadConfig({ SMS_URL: 'twilio+http://AC1:t@127.0.0.1:4010?from=%2B15551234567' }).smsUrl).toContain('+http');
+    expect(loadConfig({ REMINDER_SCHEDULE: 'none' }).reminderSchedule).toBe('none');
+  });
+
+  test.each([
+    ['SMS_URL', 'smtp://ACx:S3CRETtkn@api.twilio.com', "must be 'outbox:'"],
+    ['SMS_URL', 'outbox', "must be 'outbox:'"],
+    ['SMS_URL', 'twilio://ACx:S3CRETtkn@api.twilio.com', '?from= is not an E.164 phone number'],
+    ['SMS_URL', 'twilio://ACx:S3CRETtkn@api.twilio.com?from=555-1234', '?from= is not an E.164 phone number'],
+    ['SMS_URL', 'twilio://api.twilio.com?from=%2B15551234567', 'needs the account SID and auth token'],
+    ['TELEHEALTH_URL_TEMPLATE', 'https://meet.jit.si/careloop', 'must contain {room} exactly once (found 0)'],
+    ['TELEHEALTH_URL_TEMPLATE', 'https://meet.jit.si/{room}-{room}', 'must contain {room} exactly once (found 2)'],
+    ['TELEHEALTH_URL_TEMPLATE', 'http://meet.jit.si/{room}', 'must be an https:// URL'],
+    ['REMINDER_SCHEDULE', '7 days', 'must list offsets before the appointment such as 7d,1d,2h,30m'],
+    ['REMINDER_SCHEDULE', '1d;2h', 'must list offsets'],
+    ['REMINDER_SCHEDULE', '1.5h', 'must list offsets'],
+  ])('%s=%s is refused with a reason, never the token', (name, value, reason) => {
+    const message = configError({ [name]: value }).message;
+    expect(message).toMatch(/^Invalid configuration:\n/);
+    expect(message).toContain(`  ${name}: ${reason}`);
+    expect(message).not.toContain('S3CRETtkn');
+  });
+
+  test('a wrong LINK_SECRET_KEY is named but never echoed', () => {
+    const message = configError({ LINK_SECRET_KEY: 'c2hvcnQta2V5LW5vdC0zMi1ieXRlcw==' }).message;
+    expect(message).toContain('LINK_SECRET_KEY: ');
+    expect(message).not.toContain('c2hvcnQta2V5');
+  });
+
+  test('these are reported together with the other wrong variables', () => {
+    const message = configError({ PORT: 'abc', SMS_URL: 'sms:', REMINDER_SCHEDULE: 'weekly' }).message;
+    for (const name of ['PORT', 'SMS_URL', 'REMINDER_SCHEDULE']) expect(message).toContain(`  ${name}: `);
   });
 });
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { parseSmsUrl } from './platform/sms/index.ts';
 
 /**
  * Every setting CareLoop reads from the environment, with its default. This is the only module that reads
@@ -25,10 +26,20 @@ const ConfigSchema = Type.Object({
   breakGlassMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
   mfaSecretKey: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' })),
   smtpUrl: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  // Appointment messages (docs/notifications.md); the first, third and fourth are also checked by `refinements`.
+  smsUrl: Type.String({ minLength: 1 }),
+  linkSecretKey: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' })),
+  telehealthUrlTemplate: Type.String({ minLength: 1 }),
+  reminderSchedule: Type.String({ minLength: 1 }),
   mailFrom: Type.String({ minLength: 3 }),
   passwordResetMinutes: Type.Integer({ minimum: 5, maximum: 24 * 60 }),
   deadlineCheckMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
   deadlineWarningHours: Type.Integer({ minimum: 1, maximum: 24 * 14 }),
+  // How long a held appointment slot stays held while the coordinator confirms with the patient (modules/scheduling).
+  holdMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
+  // HL7 v2 over MLLP (modules/hl7v2): no listener unless a port is set; the host defaults to HOST (runtime.ts).
+  mllpPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  mllpHost: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
@@ -55,10 +66,17 @@ const settings = [
   ['BREAK_GLASS_MINUTES', 'breakGlassMinutes', '60'],
   ['MFA_SECRET_KEY', 'mfaSecretKey', ''],
   ['SMTP_URL', 'smtpUrl', ''],
+  ['SMS_URL', 'smsUrl', 'outbox:'],
+  ['LINK_SECRET_KEY', 'linkSecretKey', ''],
+  ['TELEHEALTH_URL_TEMPLATE', 'telehealthUrlTemplate', 'https://meet.jit.si/careloop-{room}'],
+  ['REMINDER_SCHEDULE', 'reminderSchedule', '7d,1d,2h'],
   ['MAIL_FROM', 'mailFrom', 'CareLoop <no-reply@careloop.invalid>'],
   ['PASSWORD_RESET_MINUTES', 'passwordResetMinutes', '30'],
   ['DEADLINE_CHECK_MINUTES', 'deadlineCheckMinutes', '5'],
   ['DEADLINE_WARNING_HOURS', 'deadlineWarningHours', '24'],
+  ['HOLD_MINUTES', 'holdMinutes', '10'],
+  ['MLLP_PORT', 'mllpPort', ''],
+  ['MLLP_HOST', 'mllpHost', ''],
 ] as const satisfies readonly (readonly [string, keyof Config, string])[];
 
 export class ConfigError extends Error {}
@@ -77,16 +95,65 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   raw.exportDir = resolve(String(raw.exportDir));
   const config = { ...raw, ...overrides };
   const errors = [...Value.Errors(ConfigSchema, config)];
-  if (errors.length > 0) {
+  const problems = refinementProblems(config);
+  if (errors.length > 0 || problems.length > 0) {
     const lines = errors.map((e) => {
       const key = e.path.slice(1);
       const name = settings.find(([, k]) => k === key)?.[0] ?? key;
-      const shown = key === 'mfaSecretKey' ? '"***"' : JSON.stringify(maskSecrets(e.value));
+      const shown = secretKeys.has(key) ? '"***"' : JSON.stringify(maskSecrets(e.value));
       return `  ${name}: ${e.message} (got ${shown})`;
     });
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    throw new ConfigError(`Invalid configuration:\n${[...lines, ...problems].join('\n')}`);
   }
   return Object.freeze(config as Config);
+}
+
+/** Settings whose value a configuration error never shows. */
+const secretKeys = new Set(['mfaSecretKey', 'linkSecretKey']);
+
+/**
+ * Checks a schema pattern cannot say readably, as `NAME: reason` lines; a reason never repeats the value (SMS_URL
+ * holds an auth token). The telehealth and reminder checks restate, for the start, what modules/scheduling checks
+ * again on use (telehealth.ts, domain/reminders.ts, which also bounds each offset to 1m–90d), since configuration
+ * does not reach into a module.
+ */
+const refinements: readonly (readonly [string, keyof Config, (value: string) => string | undefined])[] = [
+  ['SMS_URL', 'smsUrl', smsUrlProblem],
+  [
+    'TELEHEALTH_URL_TEMPLATE',
+    'telehealthUrlTemplate',
+    (v) => {
+      const count = v.split('{room}').length - 1;
+      if (count !== 1) return `must contain {room} exactly once (found ${count})`;
+      return /^https:\/\/[^/?#\s]+/.test(v) ? undefined : 'must be an https:// URL';
+    },
+  ],
+  [
+    'REMINDER_SCHEDULE',
+    'reminderSchedule',
+    (v) =>
+      /^\s*(none|\d{1,6}[dhm](\s*,\s*\d{1,6}[dhm])*)\s*$/.test(v)
+        ? undefined
+        : 'must list offsets before the appointment such as 7d,1d,2h,30m (days, hours, minutes), or none',
+  ],
+];
+
+function refinementProblems(config: Record<string, unknown>): string[] {
+  return refinements.flatMap(([name, key, check]) => {
+    const value = config[key];
+    const problem = typeof value === 'string' ? check(value) : undefined;
+    return problem ? [`  ${name}: ${problem}`] : [];
+  });
+}
+
+/** parseSmsUrl's reason, whose messages all start with the variable's name. */
+function smsUrlProblem(url: string): string | undefined {
+  try {
+    parseSmsUrl(url);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replace(/^SMS_URL /, '');
+  }
 }
 
 /** Hides the password of a connection URL so configuration errors never print credentials. */

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { registerBulkExportWorker } from './fhir-api/bulk-export/index.ts';
+import { type MllpServer, startHl7v2Listener } from './modules/hl7v2/index.ts';
 import { registerDeadlineAlertWorker, scheduleDeadlineAlerts } from './modules/worklist/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/index.ts';
@@ -22,13 +23,16 @@ export type Runtime = Readonly<{
   app: FastifyInstance;
   store: Store;
   jobs: JobQueue | undefined;
+  /** The HL7 v2 listener, when MLLP_PORT is set. */
+  mllp: MllpServer | undefined;
   stop(): Promise<void>;
 }>;
 
 /**
  * Wires one server replica over an open, migrated database: job queue → store (enqueueing into it) → HTTP app →
- * job handlers → queue start. Shared by `careloop start` and the test harness so both run the same composition;
- * `queue: false` (tests that need no jobs) leaves the queue out, and with it the features that need one ($export).
+ * job handlers → queue start → HL7 v2 listener (when MLLP_PORT is set). Shared by `careloop start` and the test
+ * harness so both run the same composition; `queue: false` (tests that need no jobs) leaves the queue out, and with it
+ * the features that need one ($export).
  */
 export async function createRuntime(
   config: Config,
@@ -48,7 +52,7 @@ export async function createRuntime(
   const store = createStore({
     db,
     clock,
-    ...(jobs ? { enqueue: (exec, name, data) => jobs.enqueue(exec, name, data) } : {}),
+    ...(jobs ? { enqueue: (exec, name, data, options) => jobs.enqueue(exec, name, data, options) } : {}),
   });
   app = await buildApp({ config, db, store, clock, jobs, mfaKey: mfaKeyOf(config) });
   const deadlines = {
@@ -79,11 +83,24 @@ export async function createRuntime(
       await scheduleDeadlineAlerts(jobs, deadlines);
     }
   }
+  // Every replica may listen: SIU writes are idempotent per message and per appointment (docs/hl7v2.md).
+  const mllp = config.mllpPort
+    ? await startHl7v2Listener({
+        store,
+        clock,
+        log: app.log,
+        port: config.mllpPort,
+        host: config.mllpHost ?? config.host,
+      })
+    : undefined;
   return {
     app,
     store,
     jobs,
+    mllp,
     async stop() {
+      // Stop taking HL7 v2 messages first and let received ones be stored and acknowledged.
+      await mllp?.stop();
       await app.close();
       await jobs?.stop();
       mailer.close();

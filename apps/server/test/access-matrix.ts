@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import type { Store } from '../src/platform/store/index.ts';
 import { adminProbes } from './access-matrix-admin.ts';
 import { coordinationProbes } from './access-matrix-coordination.ts';
+import { schedulingProbes } from './access-matrix-scheduling.ts';
 import { type Caller, ids, type Probe, probe, R4 } from './access-probe.ts';
 import {
   code,
@@ -306,10 +307,9 @@ type Entry = Readonly<{ probes: readonly Probe[] }> | Readonly<{ noPatientData: 
 /** Every route, with the probes that exercise it or why it holds no patient data. */
 export const MATRIX: Record<string, Entry> = {
   ...Object.fromEntries(
-    Object.entries({ ...fhirProbes, ...exportProbes, ...coordinationProbes, ...adminProbes }).map(([k, probes]) => [
-      k,
-      { probes },
-    ]),
+    Object.entries({ ...fhirProbes, ...exportProbes, ...coordinationProbes, ...schedulingProbes, ...adminProbes }).map(
+      ([k, probes]) => [k, { probes }],
+    ),
   ),
   'GET /worklist/events': {
     noPatientData: 'ids and versions of Tasks the caller may read, nothing else (worklist events.int.test)',

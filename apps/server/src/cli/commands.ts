@@ -7,6 +7,7 @@ import { createDemoAccounts } from './demo-accounts.ts';
 import { exportCommand } from './export/index.ts';
 import { importCommand } from './import/index.ts';
 import { isEmpty, loadDemoPopulation } from './load-demo.ts';
+import { outboxCommand } from './outbox.ts';
 import { reindexCommand } from './reindex.ts';
 import { usersCommand } from './users.ts';
 
@@ -98,4 +99,5 @@ export const commands: readonly Command[] = [
   reindexCommand,
   auditCommand,
   usersCommand,
+  outboxCommand,
 ];

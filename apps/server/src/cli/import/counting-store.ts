@@ -36,7 +36,9 @@ export function countingStore(inner: StoreTx, tally: Tally): StoreTx {
     history: (scope, options) => inner.history(scope, options),
     similar: (type, code, text, limit) => inner.similar(type, code, text, limit),
     taskQueue: (filter, page) => inner.taskQueue(filter, page),
-    enqueue: (name, data) => inner.enqueue(name, data),
+    bookings: (actors, window) => inner.bookings(actors, window),
+    releaseLapsedHolds: (actors, window) => inner.releaseLapsedHolds(actors, window),
+    enqueue: (name, data, options) => inner.enqueue(name, data, options),
     async create(resource, options) {
       const result = await inner.create(resource, options);
       count(tally, result.outcome);

@@ -2,7 +2,7 @@
 // the task operations.
 
 export { registerDeadlineAlertWorker, scheduleDeadlineAlerts } from './deadline-alerts.ts';
-export { careGapOutreach, tcmFaceToFaceVisit, tcmInteractiveContact } from './domain/deadline-rules.ts';
+export { careGapOutreach, noShowFollowUp, tcmFaceToFaceVisit, tcmInteractiveContact } from './domain/deadline-rules.ts';
 export { usFederalHolidays } from './domain/holidays.ts';
 export { worklistTask } from './domain/task-resource.ts';
 export { TASK_TYPES, type TaskType } from './domain/task-types.ts';

@@ -1,4 +1,6 @@
 // Accounts, sign-in, second factor, sessions and bearer tokens (issue #3).
+
+export { base32Encode } from './base32.ts';
 export { ASSERTION_ALGORITHMS, checkClientAssertion, registerClient } from './clients.ts';
 export { confirmMfaEnrolment, consumeRecoveryCode, startMfaEnrolment, verifyMfaCode } from './mfa.ts';
 export { completeReset } from './password-reset.ts';

@@ -1,6 +1,13 @@
 import nodemailer from 'nodemailer';
 
-export type Mail = Readonly<{ to: string; subject: string; text: string }>;
+/**
+ * An iCalendar object sent with a mail: nodemailer puts it both as a `text/calendar; method=…` alternative (what
+ * mail clients read to show Accept/Decline, RFC 6047 §2.4) and as an `invite.ics` attachment. `method` must match the
+ * object's METHOD property (RFC 5546 §1.4).
+ */
+export type CalendarPart = Readonly<{ method: 'REQUEST' | 'CANCEL' | 'PUBLISH'; content: string }>;
+
+export type Mail = Readonly<{ to: string; subject: string; text: string; calendar?: CalendarPart }>;
 
 export type Mailer = Readonly<{
   /** True when an SMTP server is configured; otherwise `send` refuses. */
@@ -26,7 +33,16 @@ export function createMailer(url: string | undefined, from: string): Mailer {
   return {
     configured: true,
     async send(mail) {
-      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
+      const { calendar } = mail;
+      await transport.sendMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        ...(calendar
+          ? { icalEvent: { method: calendar.method, content: calendar.content, filename: 'invite.ics' } }
+          : {}),
+      });
     },
     close: () => transport.close(),
   };

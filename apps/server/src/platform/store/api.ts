@@ -4,6 +4,7 @@ import type { AuditRecorder } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/index.ts';
 import type { OutcomeError } from '../errors.ts';
+import type { Busy } from './bookings.ts';
 import type { HistoryOptions, HistoryPage } from './history.ts';
 import type { SearchOptions, SearchResult } from './search/index.ts';
 import type { Similar } from './search/similar.ts';
@@ -15,7 +16,12 @@ export type WriteOutcome = 'created' | 'updated' | 'unchanged' | 'existing' | 'd
 export type WriteResult<T extends Resource> = Readonly<{ resource: T; outcome: WriteOutcome }>;
 
 /** Enqueues a job in the caller's transaction (platform/jobs provides it). */
-export type Enqueue = (exec: Executor, name: string, data: Record<string, unknown>) => Promise<unknown>;
+export type Enqueue = (
+  exec: Executor,
+  name: string,
+  data: Record<string, unknown>,
+  options?: { startAfter?: Date },
+) => Promise<unknown>;
 
 /** Everything a use-case can do with data, inside or outside a transaction. */
 export type StoreTx = Readonly<{
@@ -47,7 +53,12 @@ export type StoreTx = Readonly<{
    * assessments a caller shows must be read with `readMany`, which records each.
    */
   taskQueue(filter: TaskQueueFilter, page: { offset: number; limit: number }): Promise<TaskQueueRow[]>;
-  enqueue(name: string, data: Record<string, unknown>): Promise<void>;
+  /** Busy periods of practitioners, locations and devices overlapping a window (bookings.ts): times only. */
+  bookings(actors: readonly string[], window: { start: string; end: string }): Promise<Busy[]>;
+  /** Frees the time of lapsed holds on those resources in that window, for a booking in the same transaction. */
+  releaseLapsedHolds(actors: readonly string[], window: { start: string; end: string }): Promise<void>;
+  /** Enqueues a job in this transaction (it runs after COMMIT, not before `startAfter`); only inside a transaction. */
+  enqueue(name: string, data: Record<string, unknown>, options?: { startAfter?: Date }): Promise<void>;
   /** Runs `fn` in this transaction (or a new one): all its writes commit together or not at all. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Who this handle acts for; every call is checked against their access and audited as theirs. */

@@ -6,6 +6,7 @@ import { type Access, type Actor, canSee, hidden, refused, resolveAccess, system
 import { type AuditRecorder, createAuditRecorder } from '../audit/index.ts';
 import { invalid, OutcomeError } from '../errors.ts';
 import type { PutManyOptions, Store, StoreDeps, StoreTx, WriteResult } from './api.ts';
+import { bookingConflict, bookings, releaseLapsedHolds } from './bookings.ts';
 import { findByCondition } from './conditions.ts';
 import { isStoredType, searchParamsOf } from './definitions.ts';
 import { history } from './history.ts';
@@ -76,7 +77,7 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean, scope: Scope): 
           return result;
         });
       } catch (e) {
-        if (attempt >= maxAttempts || !isRetryable(e)) throw e;
+        if (attempt >= maxAttempts || !isRetryable(e)) throw bookingConflict(e) ?? e;
         recorder.restore(mark);
         await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
       }
@@ -349,6 +350,20 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean, scope: Scope): 
       return rows;
     },
 
+    async bookings(actors, window) {
+      // Busy times only (no appointment, patient or reason): recorded as a search without entities.
+      const found = await bookings(exec, actors, window, now());
+      recorder.note({ action: 'R', subtype: 'search-type', patients: [], entities: [] });
+      await readDone();
+      return found;
+    },
+
+    async releaseLapsedHolds(actors, window) {
+      const a = await access();
+      if (!a.allows('Appointment', 'c')) throw refused('Your access does not allow booking appointments');
+      await releaseLapsedHolds(exec, actors, window, now());
+    },
+
     async history(target, options) {
       if (target.resourceType !== undefined) checkType(target.resourceType);
       const a = await access();
@@ -365,10 +380,10 @@ function session(deps: StoreDeps, exec: Executor, inTx: boolean, scope: Scope): 
       return page;
     },
 
-    async enqueue(name, data) {
+    async enqueue(name, data, options) {
       if (!inTx) throw new Error('enqueue must run inside store.transaction');
       if (!deps.enqueue) throw new Error('no job queue configured');
-      await deps.enqueue(exec, name, data);
+      await deps.enqueue(exec, name, data, options);
     },
 
     transaction: inTransaction,

@@ -28,7 +28,9 @@ export type DeadlineRuleId =
   | 'prior-auth-expedited'
   | 'prior-auth-standard'
   | `referral-${ReferralUrgency}`
-  | 'care-gap-outreach';
+  | 'care-gap-outreach'
+  | 'no-show-follow-up'
+  | 'appointment-preparation';
 
 const day = (at: Temporal.Instant, ctx: ClockContext) => at.toZonedDateTimeISO(ctx.timeZone).toPlainDate();
 
@@ -114,5 +116,17 @@ export function careGapOutreach(foundAt: Temporal.Instant, ctx: ClockContext, da
     due: endOfDay(day(foundAt, ctx).add({ days }), ctx.timeZone).toInstant(),
     rule: 'care-gap-outreach',
     source: `Care-gap outreach within ${days} calendar days of the gap being found`,
+  };
+}
+
+/**
+ * A missed appointment (no-show): call the patient by the end of the next business day. CareLoop's default service
+ * level, not a regulation: missed visits after discharge go with readmissions, so rebooking is same- or next-day work.
+ */
+export function noShowFollowUp(missedAt: Temporal.Instant, ctx: ClockContext): Deadline {
+  return {
+    due: endOfDay(addBusinessDays(day(missedAt, ctx), 1, ctx.calendar), ctx.timeZone).toInstant(),
+    rule: 'no-show-follow-up',
+    source: 'CareLoop service level: call within one business day of a missed appointment',
   };
 }

@@ -5,6 +5,7 @@ import { addBusinessDays, endOfDay, isBusinessDay } from './business-days.ts';
 import {
   type ClockContext,
   careGapOutreach,
+  noShowFollowUp,
   priorAuthorizationDecision,
   referralServiceLevel,
   tcmFaceToFaceVisit,
@@ -228,5 +229,17 @@ describe('referral service levels and care-gap outreach', () => {
     const found = at('2026-01-15T08:00', 'America/Chicago');
     expect(local(careGapOutreach(found, chicago).due, 'America/Chicago')).toBe('2026-02-14T23:59:59.999-06:00');
     expect(local(careGapOutreach(found, chicago, 10).due, 'America/Chicago')).toBe('2026-01-25T23:59:59.999-06:00');
+  });
+});
+
+describe('no-show follow-up (CareLoop service level)', () => {
+  test.each([
+    ['missed Tuesday morning → call by Wednesday', '2026-11-24T09:00', '2026-11-25T23:59:59.999-06:00'],
+    ['missed Wednesday before Thanksgiving → call by Friday', '2026-11-25T15:00', '2026-11-27T23:59:59.999-06:00'],
+    ['missed Friday evening → call by Monday', '2026-11-27T18:30', '2026-11-30T23:59:59.999-06:00'],
+  ])('%s', (_name, missed, due) => {
+    const d = noShowFollowUp(at(missed, 'America/Chicago'), chicago);
+    expect(local(d.due, 'America/Chicago')).toBe(due);
+    expect(d.rule).toBe('no-show-follow-up');
   });
 });
