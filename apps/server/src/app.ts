@@ -4,7 +4,13 @@ import type { Config } from './config.ts';
 import { fhirRoutes } from './fhir-api/index.ts';
 import { adminRoutes } from './modules/admin/index.ts';
 import { caseloadRoutes } from './modules/caseload/index.ts';
-import { schedulingRoutes, videoLink } from './modules/scheduling/index.ts';
+import {
+  appointmentLinkRoutes,
+  calendarFeedRoutes,
+  parseReminderSchedule,
+  schedulingRoutes,
+  videoLink,
+} from './modules/scheduling/index.ts';
 import { worklistEventRoutes, worklistRoutes } from './modules/worklist/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/index.ts';
@@ -13,6 +19,7 @@ import { registerErrorHandling, registerFhirContentTypes } from './platform/http
 import { loggerOptions } from './platform/http/logging.ts';
 import { registerOps } from './platform/http/ops.ts';
 import type { JobQueue } from './platform/jobs/index.ts';
+import { linkKeyOf } from './platform/links/index.ts';
 import type { Store } from './platform/store/index.ts';
 
 declare module 'fastify' {
@@ -74,7 +81,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock,
     holdMinutes: config.holdMinutes,
     joinUrl: () => videoLink(config.telehealthUrlTemplate),
+    reminders: parseReminderSchedule(config.reminderSchedule),
   });
+  const linkKey = linkKeyOf(config);
+  const booking = () => ({
+    now: clock.now(),
+    holdMinutes: config.holdMinutes,
+    joinUrl: () => videoLink(config.telehealthUrlTemplate),
+    reminders: parseReminderSchedule(config.reminderSchedule),
+  });
+  await app.register(appointmentLinkRoutes, { db, store, clock, linkKey, booking });
+  await app.register(calendarFeedRoutes, { db, store, clock, linkKey, baseUrl: config.baseUrl });
   await app.register(worklistEventRoutes, { prefix: '/worklist', db, clock, limits });
   await app.register(fhirRoutes, {
     prefix: '/fhir/R4',

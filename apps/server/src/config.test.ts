@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       deadlineCheckMinutes: 5,
       deadlineWarningHours: 24,
       holdMinutes: 10,
+      waitlistOfferMinutes: 120,
     });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.mfaSecretKey).toBeUndefined();

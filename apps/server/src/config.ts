@@ -37,6 +37,8 @@ const ConfigSchema = Type.Object({
   deadlineWarningHours: Type.Integer({ minimum: 1, maximum: 24 * 14 }),
   // How long a held appointment slot stays held while the coordinator confirms with the patient (modules/scheduling).
   holdMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
+  // How long a time freed and offered to a waitlisted patient is held for them to confirm.
+  waitlistOfferMinutes: Type.Integer({ minimum: 5, maximum: 7 * 24 * 60 }),
   // HL7 v2 over MLLP (modules/hl7v2): no listener unless a port is set; the host defaults to HOST (runtime.ts).
   mllpPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   mllpHost: Type.Optional(Type.String({ minLength: 1 })),
@@ -75,6 +77,7 @@ const settings = [
   ['DEADLINE_CHECK_MINUTES', 'deadlineCheckMinutes', '5'],
   ['DEADLINE_WARNING_HOURS', 'deadlineWarningHours', '24'],
   ['HOLD_MINUTES', 'holdMinutes', '10'],
+  ['WAITLIST_OFFER_MINUTES', 'waitlistOfferMinutes', '120'],
   ['MLLP_PORT', 'mllpPort', ''],
   ['MLLP_HOST', 'mllpHost', ''],
 ] as const satisfies readonly (readonly [string, keyof Config, string])[];

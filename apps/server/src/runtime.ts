@@ -6,6 +6,12 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { registerBulkExportWorker } from './fhir-api/bulk-export/index.ts';
 import { type MllpServer, startHl7v2Listener } from './modules/hl7v2/index.ts';
+import {
+  parseReminderSchedule,
+  registerSchedulingWorkers,
+  scheduleSchedulingJobs,
+  videoLink,
+} from './modules/scheduling/index.ts';
 import { registerDeadlineAlertWorker, scheduleDeadlineAlerts } from './modules/worklist/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/index.ts';
@@ -16,7 +22,9 @@ import {
   schedulePruning,
 } from './platform/identity/index.ts';
 import { createJobQueue, type JobQueue } from './platform/jobs/index.ts';
+import { linkKeyOf } from './platform/links/index.ts';
 import { createMailer } from './platform/mail/index.ts';
+import { createSmsSender } from './platform/sms/index.ts';
 import { createStore, loadDefinitions, type Store } from './platform/store/index.ts';
 
 export type Runtime = Readonly<{
@@ -62,6 +70,26 @@ export async function createRuntime(
     everyMinutes: config.deadlineCheckMinutes,
     approachingHours: config.deadlineWarningHours,
   };
+  const reminders = parseReminderSchedule(config.reminderSchedule);
+  const scheduling = {
+    db,
+    store,
+    clock,
+    mailer,
+    sms: createSmsSender(config.smsUrl, db),
+    linkKey: linkKeyOf(config),
+    baseUrl: config.baseUrl,
+    mailFrom: /<([^>]+)>/.exec(config.mailFrom)?.[1] ?? config.mailFrom,
+    log,
+    offerMinutes: config.waitlistOfferMinutes,
+    everyMinutes: 1,
+    booking: () => ({
+      now: clock.now(),
+      holdMinutes: config.holdMinutes,
+      joinUrl: () => videoLink(config.telehealthUrlTemplate),
+      reminders,
+    }),
+  };
   if (jobs) {
     // Every working replica registers every handler before starting; a job enqueued by any replica runs once in one
     // of them. JOBS_ENABLED=false makes an enqueue-only replica; PGlite serves one process, which must do the work.
@@ -76,11 +104,13 @@ export async function createRuntime(
       });
       await registerPruneWorker(jobs, db, clock);
       await registerDeadlineAlertWorker(jobs, deadlines);
+      await registerSchedulingWorkers(jobs, scheduling);
     }
     await jobs.start();
     if (config.jobsEnabled || db.engine === 'pglite') {
       await schedulePruning(jobs, db, clock);
       await scheduleDeadlineAlerts(jobs, deadlines);
+      await scheduleSchedulingJobs(jobs, scheduling);
     }
   }
   // Every replica may listen: SIU writes are idempotent per message and per appointment (docs/hl7v2.md).

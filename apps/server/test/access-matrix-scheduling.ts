@@ -124,6 +124,22 @@ export const schedulingProbes: Record<string, Probe[]> = {
       expect: (res, { sees, role }) => outcome(res, sees, books(role), 201),
     }),
   ],
+  'POST /fhir/R4/Appointment/$waitlist': [
+    probe({
+      name: 'put a patient on the waitlist',
+      type: 'Patient',
+      call: (call, which) =>
+        call('POST', `${R4}/Appointment/$waitlist`, {
+          resourceType: 'Parameters',
+          parameter: [
+            { name: 'service', valueReference: { reference: 'HealthcareService/matrix-svc' } },
+            { name: 'patient', valueReference: { reference: `Patient/${pid(which)}` } },
+          ],
+        }),
+      allowed: books,
+      expect: (res, { sees, role }) => outcome(res, sees, books(role), 201),
+    }),
+  ],
   'POST /fhir/R4/Appointment/:id/:operation': [
     probe({
       name: '$cancel',

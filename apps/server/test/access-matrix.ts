@@ -315,6 +315,22 @@ export const MATRIX: Record<string, Entry> = {
     noPatientData: 'ids and versions of Tasks the caller may read, nothing else (worklist events.int.test)',
   },
   'GET /fhir/R4/metadata': { noPatientData: 'the CapabilityStatement is public (FHIR R4 §3.1.0.13)' },
+  'GET /appointment': {
+    noPatientData:
+      "no role: the holder of a signed link sent to the patient sees one appointment's date, time and place; audited (scheduling notify.int.test)",
+  },
+  'POST /appointment': {
+    noPatientData:
+      'no role: the holder of a signed link confirms or cancels one appointment; audited (notify.int.test)',
+  },
+  'GET /calendar/feed.ics': {
+    noPatientData:
+      "a signed link's practitioner feed: times and places of their bookings, no patient (notify.int.test)",
+  },
+  'POST /calendar/feed-link': {
+    noPatientData:
+      'a signed feed link for oneself (supervisors and administrators: any practitioner) (notify.int.test)',
+  },
   'GET /metrics': { noPatientData: 'counters by route pattern and status, no ids (ops.int.test)' },
   'GET /healthz': { noPatientData: 'liveness' },
   'GET /readyz': { noPatientData: 'readiness: database reachable, migrations current' },

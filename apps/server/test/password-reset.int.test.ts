@@ -1,46 +1,19 @@
-import { type AddressInfo, createServer } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fixedClock } from '../src/platform/clock.ts';
 import { accessWorld } from './access-world.ts';
 import { createTestApp, type TestApp } from './harness.ts';
 import { PASSWORD, person, signIn } from './people.ts';
+import { type Received, smtpInbox } from './smtp-inbox.ts';
 
 // Password reset over real SMTP: an in-process smtp-server receives what the job sends.
-type Received = { to: string; raw: string };
-const inbox: Received[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS', 'AUTH'],
-  logger: false,
-  onData(stream, session, callback) {
-    let raw = '';
-    stream.on('data', (c: Buffer) => {
-      raw += c.toString();
-    });
-    stream.on('end', () => {
-      inbox.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), raw });
-      callback();
-    });
-  },
-});
+let smtp: Awaited<ReturnType<typeof smtpInbox>>;
 const clock = fixedClock('2026-06-01T12:00:00Z');
 let t: TestApp;
 const NEW_PASSWORD = 'a brand new passphrase 2026';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', () => resolve()));
-  t = await createTestApp({ clock, config: { smtpUrl: `smtp://127.0.0.1:${port}`, jobsEnabled: true } });
+  smtp = await smtpInbox();
+  t = await createTestApp({ clock, config: { smtpUrl: smtp.url, jobsEnabled: true } });
   await t.store.putMany(accessWorld());
   await person(t, clock, {
     username: 'pat',
@@ -51,7 +24,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await t?.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
 });
 
 const ask = (username: string) =>
@@ -59,10 +32,10 @@ const ask = (username: string) =>
 const complete = (token: string, password: string) =>
   t.anonymous({ method: 'POST', url: '/auth/password-reset/complete', payload: { token, password } });
 async function nextMail(count: number): Promise<Received> {
-  for (let i = 0; i < 300 && inbox.length < count; i++) await new Promise((r) => setTimeout(r, 100));
-  const mail = inbox[count - 1];
-  if (!mail) throw new Error(`no e-mail #${count} within 30 s`);
-  return mail;
+  for (let i = 0; i < 300 && smtp.inbox.length < count; i++) await new Promise((r) => setTimeout(r, 100));
+  const received = smtp.inbox[count - 1];
+  if (!received) throw new Error(`no e-mail #${count} within 30 s`);
+  return received;
 }
 const tokenOf = (mail: Received) => {
   // Quoted-printable (RFC 2045): soft line breaks, then =XX escapes.
@@ -88,13 +61,13 @@ describe('password reset by e-mail', () => {
     for (const phi of ['own-family', 'Patient', 'pat@example.org\r\n\r\n', 'Observation'])
       expect(mail.raw).not.toContain(phi);
     await new Promise((r) => setTimeout(r, 3000));
-    expect(inbox).toHaveLength(1);
+    expect(smtp.inbox).toHaveLength(1);
   });
 
   test('the link sets a new password once, ends every session, and the old password stops working', async () => {
     const session = await signIn(t.anonymous, clock, 'pat');
     expect((await session.request('GET', '/fhir/R4/Patient/own')).statusCode).toBe(200);
-    const token = tokenOf(inbox[0] as Received);
+    const token = tokenOf(smtp.inbox[0] as Received);
     const weak = await complete(token, 'password');
     expect(weak.statusCode).toBe(400);
     expect(weak.json().issue[0].expression).toEqual(['password']);

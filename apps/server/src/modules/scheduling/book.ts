@@ -5,15 +5,26 @@ import type { Store, StoreTx } from '../../platform/store/index.ts';
 import { type Bookable, loadBookables } from './directory.ts';
 import { openIntervals } from './domain/availability.ts';
 import { EXT, type VisitType } from './domain/fhir-mapping.ts';
+import type { ReminderOffset } from './domain/reminders.ts';
 import { visitTypeOf } from './find.ts';
+import { enqueueMessages } from './messages.ts';
 import { createNeedTasks } from './needs.ts';
+import { closeWaitlistEntry, offerFreedTime } from './waitlist.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const BOOKABLE = /^(Practitioner|Location|Device)\/[A-Za-z0-9.-]{1,64}$/;
 
-/** What booking needs besides the store: now, how long holds last, and how virtual visits get their link. */
-export type BookingDeps = Readonly<{ now: Temporal.Instant; holdMinutes: number; joinUrl: () => string }>;
+/**
+ * What booking needs besides the store: now, how long holds last, how virtual visits get their link, and when the
+ * reminders go out (REMINDER_SCHEDULE).
+ */
+export type BookingDeps = Readonly<{
+  now: Temporal.Instant;
+  holdMinutes: number;
+  joinUrl: () => string;
+  reminders: readonly ReminderOffset[];
+}>;
 
 /** A checked booking: the service, the visit type and the instants, the patient and the resources it takes. */
 type Checked = Readonly<{
@@ -127,7 +138,7 @@ function stored(a: Appointment, c: Checked, deps: BookingDeps, hold: boolean): A
  * succeed.
  */
 export async function bookAppointment(
-  store: Store,
+  store: StoreTx,
   appointment: Appointment,
   deps: BookingDeps,
   options: { hold: boolean },
@@ -138,6 +149,8 @@ export async function bookAppointment(
     const { id: _id, meta: _meta, ...rest } = appointment;
     const { resource } = await tx.create<Appointment>(stored(rest as Appointment, c, deps, options.hold));
     await createNeedTasks(tx, c.patient, resource, deps.now);
+    // A hold is news to the patient only once confirmed (or offered to them from the waitlist).
+    if (!options.hold) await enqueueMessages(tx, resource, 'booked', deps.reminders, deps.now);
     return resource;
   });
 }
@@ -168,12 +181,21 @@ export async function rescheduleAppointment(
     await tx.releaseLapsedHolds(c.resources, { start: iso(c.busy.start), end: iso(c.busy.end) });
     const next = stored(moved, c, deps, current.status === 'pending');
     const { resource } = await tx.update<Appointment>(next, { ifMatch: current.meta?.versionId });
+    if (resource.status === 'booked') await enqueueMessages(tx, resource, 'rescheduled', deps.reminders, deps.now);
     return resource;
   });
 }
 
-/** Cancels a booked or held appointment with the reason; its time is free in the same transaction. */
-export async function cancelAppointment(store: Store, id: string, reason: string): Promise<Appointment> {
+/**
+ * Cancels a booked or held appointment with the reason; its time is free in the same transaction, the patient is
+ * told (if it was booked), and the waitlist is offered the time.
+ */
+export async function cancelAppointment(
+  store: Store,
+  id: string,
+  reason: string,
+  deps: BookingDeps,
+): Promise<Appointment> {
   return store.transaction(async (tx) => {
     const current = await tx.read<Appointment>('Appointment', id);
     if (!['booked', 'pending', 'proposed', 'waitlist'].includes(current.status))
@@ -182,12 +204,15 @@ export async function cancelAppointment(store: Store, id: string, reason: string
       { ...current, status: 'cancelled', cancelationReason: { text: reason } },
       { ifMatch: current.meta?.versionId },
     );
+    if (current.status === 'booked') await enqueueMessages(tx, resource, 'cancelled', deps.reminders, deps.now);
+    if (current.status === 'booked' || current.status === 'pending') await offerFreedTime(tx, current);
     return resource;
   });
 }
 
 /** Confirms a hold: the appointment is booked, if the hold has not lapsed (then its time may be someone else's). */
-export async function confirmHold(store: Store, id: string, now: Temporal.Instant): Promise<Appointment> {
+export async function confirmHold(store: Store, id: string, deps: BookingDeps): Promise<Appointment> {
+  const now = deps.now;
   return store.transaction(async (tx) => {
     const current = await tx.read<Appointment>('Appointment', id);
     if (current.status !== 'pending')
@@ -206,6 +231,8 @@ export async function confirmHold(store: Store, id: string, now: Temporal.Instan
       },
       { ifMatch: current.meta?.versionId },
     );
+    await enqueueMessages(tx, resource, 'booked', deps.reminders, deps.now);
+    await closeWaitlistEntry(tx, resource);
     return resource;
   });
 }

@@ -6,10 +6,17 @@ import { storeOf } from '../../platform/http/auth/index.ts';
 import { operationParameters } from '../../platform/http/fhir-parameters.ts';
 import { type BookingDeps, bookAppointment, cancelAppointment, confirmHold, rescheduleAppointment } from './book.ts';
 import { PATIENT_WINDOW_PRESETS } from './domain/patient-windows.ts';
+import type { ReminderOffset } from './domain/reminders.ts';
 import { type FindInput, findAppointments, type WindowPreset } from './find.ts';
 import { markNoShow, noShowRate } from './no-show.ts';
+import { joinWaitlist } from './waitlist.ts';
 
-export type SchedulingDeps = Readonly<{ clock: Clock; holdMinutes: number; joinUrl: () => string }>;
+export type SchedulingDeps = Readonly<{
+  clock: Clock;
+  holdMinutes: number;
+  joinUrl: () => string;
+  reminders: readonly ReminderOffset[];
+}>;
 
 const DAY = 86_400_000;
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -128,14 +135,20 @@ const param = (parameters: readonly ParametersParameter[], name: string) => para
 
 /**
  * Scheduling under /fhir/R4 (issue #5, docs/scheduling.md): `Appointment/$find` (GET or POST), `Appointment/$book`,
- * and on one appointment `$confirm` (a hold), `$reschedule`, `$cancel`, `$no-show` — FHIR Parameters bodies.
+ * `Appointment/$waitlist`, `Appointment/$no-show-rate`, and on one appointment `$confirm` (a hold), `$reschedule`,
+ * `$cancel`, `$no-show` — FHIR Parameters bodies.
  */
 export async function schedulingRoutes(app: FastifyInstance, deps: SchedulingDeps): Promise<void> {
   app.addHook('preHandler', async (request) => {
     const name = /\$([a-z-]+)/.exec(request.url)?.[1] ?? 'find';
     storeOf(request).audit.interaction = { action: 'E', subtype: 'operation', operation: `$${name}`.slice(0, 40) };
   });
-  const booking = (): BookingDeps => ({ now: deps.clock.now(), holdMinutes: deps.holdMinutes, joinUrl: deps.joinUrl });
+  const booking = (): BookingDeps => ({
+    now: deps.clock.now(),
+    holdMinutes: deps.holdMinutes,
+    joinUrl: deps.joinUrl,
+    reminders: deps.reminders,
+  });
 
   app.get<{ Querystring: Query }>('/Appointment/$find', async (request) =>
     findAppointments(storeOf(request), findInput(request.query, deps.clock.now().epochMilliseconds), deps.clock.now()),
@@ -159,6 +172,28 @@ export async function schedulingRoutes(app: FastifyInstance, deps: SchedulingDep
       { patient: patient && `Patient/${patient}`, location: location && `Location/${location}` },
       deps.clock.now(),
     );
+  });
+
+  app.post<{ Body: unknown }>('/Appointment/$waitlist', async (request, reply) => {
+    const q = flatten(operationParameters(request.body));
+    for (const name of Object.keys(q))
+      if (!['service', 'patient', 'from', 'to', 'appointment-type'].includes(name))
+        throw invalid(`Unknown parameter ${name.slice(0, 40)}`, name.slice(0, 40));
+    const now = deps.clock.now().epochMilliseconds;
+    const from = instant(first(q, 'from'), 'from', now);
+    const entry = await joinWaitlist(
+      storeOf(request),
+      {
+        service: reference(first(q, 'service'), 'HealthcareService', 'service', true) as string,
+        patient: reference(first(q, 'patient'), 'Patient', 'patient', true) as string,
+        from: new Date(from).toISOString(),
+        to: new Date(instant(first(q, 'to'), 'to', from + 30 * DAY)).toISOString(),
+        appointmentType: first(q, 'appointment-type'),
+      },
+      deps.clock.now(),
+    );
+    reply.code(201).header('Location', `Appointment/${entry.id}/_history/${entry.meta?.versionId}`);
+    return entry;
   });
 
   app.post<{ Body: unknown }>('/Appointment/$book', async (request, reply) => {
@@ -189,9 +224,9 @@ export async function schedulingRoutes(app: FastifyInstance, deps: SchedulingDep
       const store = storeOf(request);
       switch (operation) {
         case '$confirm':
-          return confirmHold(store, id, deps.clock.now());
+          return confirmHold(store, id, booking());
         case '$cancel':
-          return cancelAppointment(store, id, text('reason'));
+          return cancelAppointment(store, id, text('reason'), booking());
         case '$no-show':
           return markNoShow(store, id, deps.clock.now());
         case '$reschedule': {

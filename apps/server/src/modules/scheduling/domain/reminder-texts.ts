@@ -1,5 +1,5 @@
 /** What happened to the appointment, which decides the message. */
-export type MessageKind = 'booked' | 'reminder' | 'rescheduled' | 'cancelled';
+export type MessageKind = 'booked' | 'reminder' | 'rescheduled' | 'cancelled' | 'offered';
 
 /**
  * The words of appointment messages, per language. Spanish uses the formal *usted*, as patient communication in
@@ -41,6 +41,11 @@ const en: ReminderTexts = {
       subject: (date) => `Appointment cancelled: ${date}`,
       lead: (place, when) => `Your appointment at ${place} on ${when} has been cancelled.`,
     },
+    offered: {
+      subject: (date) => `A time has opened up on ${date}`,
+      lead: (place, when) =>
+        `A time has opened up for you at ${place} on ${when}. We are holding it for you for a short while: please confirm to keep it.`,
+    },
   },
   join: (url) => `To join the video visit, open: ${url}`,
   confirm: (url) => `Please confirm that you will come: ${url}`,
@@ -69,6 +74,11 @@ const es: ReminderTexts = {
     cancelled: {
       subject: (date) => `Cita cancelada: ${date}`,
       lead: (place, when) => `Se canceló su cita en ${place} programada para ${when}.`,
+    },
+    offered: {
+      subject: (date) => `Hay un horario disponible el ${date}`,
+      lead: (place, when) =>
+        `Se abrió un horario para usted en ${place} ${when}. Se lo reservamos por poco tiempo: por favor, confírmelo para conservarlo.`,
     },
   },
   join: (url) => `Para unirse a la consulta por video, abra: ${url}`,

@@ -210,7 +210,19 @@ describe('reminderMessage: kinds and links', () => {
       'Appointment cancelled: Tuesday, November 24, 2026',
       'on Tuesday, November 24, 2026, at 9:30 AM CST has been cancelled.',
     ],
+    [
+      'offered',
+      'en',
+      'A time has opened up on Tuesday, November 24, 2026',
+      'A time has opened up for you at Heights Clinic',
+    ],
     ['booked', 'es', 'Cita programada para el martes, 24 de noviembre de 2026', 'quedó programada para el martes'],
+    [
+      'offered',
+      'es',
+      'Hay un horario disponible el martes, 24 de noviembre de 2026',
+      'Se abrió un horario para usted en',
+    ],
     ['rescheduled', 'es', 'Su cita cambió al martes, 24 de noviembre de 2026', 'se cambió para el martes'],
     [
       'cancelled',
@@ -315,7 +327,7 @@ describe('reminderMessage: nothing clinical, SMS within 320', () => {
       reason: 'ZZ-chemotherapy-ZZ',
     } satisfies AppointmentMessageInput;
     const extra = { ...withReason, serviceType: 'ZZ-oncology-ZZ', specialty: 'ZZ-psychiatry-ZZ', note: 'ZZ-HIV-ZZ' };
-    for (const kind of ['booked', 'reminder', 'rescheduled', 'cancelled'] as const)
+    for (const kind of ['booked', 'reminder', 'rescheduled', 'cancelled', 'offered'] as const)
       for (const language of ['en', 'es']) {
         const m = reminderMessage({ ...extra, kind, language } as AppointmentMessageInput);
         expect(`${m.subject}${m.text}${m.sms}`).not.toContain('ZZ');
@@ -327,7 +339,7 @@ describe('reminderMessage: nothing clinical, SMS within 320', () => {
       fc.stringMatching(/^[A-Za-z0-9._~/-]*$/, { maxLength: max - 30 }).map((p) => `https://care.example.org/${p}`);
     fc.assert(
       fc.property(
-        fc.constantFrom('booked', 'reminder', 'rescheduled', 'cancelled'),
+        fc.constantFrom('booked', 'reminder', 'rescheduled', 'cancelled', 'offered'),
         fc.constantFrom('en', 'es', 'es-MX', 'fr'),
         fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }).filter((s) => /\S/.test(s)),
         fc.option(url(150), { nil: undefined }),
