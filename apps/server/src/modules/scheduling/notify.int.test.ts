@@ -137,6 +137,8 @@ describe('appointment messages and links', () => {
     expect((await page(`/appointment?action=confirm&token=${tampered}`)).statusCode).toBe(400);
     // A confirm token cannot cancel.
     expect((await page('/appointment', { action: 'cancel', token })).statusCode).toBe(400);
+    // Not a token at all.
+    expect((await page('/appointment?action=confirm&token=abc')).statusCode).toBe(400);
   });
 
   test('the cancel link cancels, and the patient gets the cancellation with the calendar CANCEL', async () => {
