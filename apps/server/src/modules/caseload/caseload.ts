@@ -1,7 +1,7 @@
-import { conflict, forbidden } from '@careloop/fhir';
+import { conflict } from '@careloop/fhir';
 import type { CareTeam, Practitioner, Task } from '@medplum/fhirtypes';
 import type { Temporal } from 'temporal-polyfill';
-import { type Actor, STAFF_ROLE_SYSTEM } from '../../platform/access/index.ts';
+import { type Actor, requireStaff, STAFF_ROLE_SYSTEM } from '../../platform/access/index.ts';
 import { invalid, OutcomeError } from '../../platform/errors.ts';
 import type { Store, StoreTx } from '../../platform/store/index.ts';
 import { COORDINATION_CATEGORY, coordinationTeam, primaryCoordinator, withCoordinator } from './domain/care-team.ts';
@@ -41,12 +41,6 @@ async function checkCoordinator(tx: StoreTx, reference: string, field: string): 
     }),
   );
   if (roles.matches.length === 0) throw invalid(`${reference} has no active care-coordinator role`, field);
-}
-
-/** Who may change caseloads: staff of the given roles, and organization clients (their scopes still apply). */
-export function requireStaff(actor: Actor, roles: readonly string[], what: string): void {
-  if (actor.kind === 'user' && !actor.roles.some((r) => roles.includes(r)))
-    throw new OutcomeError(forbidden(`Only ${what} can do this`), 403);
 }
 
 /**

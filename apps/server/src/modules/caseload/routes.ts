@@ -1,11 +1,12 @@
 import { notFound } from '@careloop/fhir';
 import type { Parameters, ParametersParameter, Patient } from '@medplum/fhirtypes';
 import type { FastifyInstance } from 'fastify';
+import { requireStaff } from '../../platform/access/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { invalid, OutcomeError } from '../../platform/errors.ts';
 import { actorOf, storeOf } from '../../platform/http/auth/index.ts';
 import { operationParameters } from '../../platform/http/fhir-parameters.ts';
-import { acceptRebalance, assignCoordinator, requireStaff, transferCaseload } from './caseload.ts';
+import { acceptRebalance, assignCoordinator, transferCaseload } from './caseload.ts';
 import { matchPatients } from './registry.ts';
 import { suggestRebalance } from './team.ts';
 

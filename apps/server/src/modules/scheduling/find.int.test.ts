@@ -1,9 +1,9 @@
-import type { Appointment, Bundle, OperationOutcome } from '@medplum/fhirtypes';
+import type { Appointment, Bundle, OperationOutcome, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TestApp } from '../../../test/harness.ts';
 import type { Browser } from '../../../test/people.ts';
 import { fixedClock } from '../../platform/clock.ts';
-import { EXT } from './domain/fhir-mapping.ts';
+import { EXT, isInterpreterParticipant } from './domain/fhir-mapping.ts';
 import { schedulingApp } from './scheduling-world.fixture.ts';
 
 // Monday 1 June 2026, 07:00 in Houston: the clinic opens at 09:00 (14:00Z).
@@ -76,6 +76,25 @@ describe('Appointment/$find', () => {
     expect(withA.length).toBeGreaterThan(0);
     for (const f of withA) expect(actorsOf(f.a)).toContain('Practitioner/sch-int-es');
     for (const f of withB) expect(actorsOf(f.a)).not.toContain('Practitioner/sch-int-es');
+    const interpreter = withA[0]?.a.participant.find((p) => p.actor?.reference === 'Practitioner/sch-int-es');
+    expect(interpreter && isInterpreterParticipant(interpreter)).toBe(true);
+  });
+
+  test('a patient whose record says no interpreter is needed gets none, whatever their language', async () => {
+    const patient = await t.store.read<Patient>('Patient', 'sch-pat');
+    const url = 'http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired';
+    await t.store.update<Patient>({
+      ...patient,
+      extension: [...(patient.extension ?? []), { url, valueBoolean: false }],
+    });
+    try {
+      const found = await proposals('_count=20');
+      expect(found.some((f) => actorsOf(f.a).includes('Practitioner/sch-dr-a'))).toBe(true);
+      for (const f of found) expect(actorsOf(f.a)).not.toContain('Practitioner/sch-int-es');
+    } finally {
+      const now = await t.store.read<Patient>('Patient', 'sch-pat');
+      await t.store.update<Patient>({ ...now, extension: patient.extension ?? [] });
+    }
   });
 
   test('in-network only, virtual, windows and distance narrow the results', async () => {

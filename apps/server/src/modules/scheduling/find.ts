@@ -158,7 +158,7 @@ export async function findAppointments(
   const type = visitTypeOf(service, input.appointmentType);
   if (input.isVirtual && !type.canBeVirtual) throw invalid('This visit cannot be held by video', 'virtual');
   const patient = await patientContext(store, input.patient);
-  const language = input.language ?? patient.language;
+  const language = input.language ?? patient.interpreterLanguage;
   const start = Math.max(input.start, now.epochMilliseconds);
   if (!(input.end > start)) throw invalid('end must be after start and after now', 'end');
   let picked: (Candidate & { rank: { score: number; reasons: readonly { points: number; why: string }[] } })[] = [];

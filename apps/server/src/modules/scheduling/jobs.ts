@@ -23,7 +23,7 @@ export type SchedulingJobDeps = MessageDeps &
  * Cancels holds whose time has lapsed (status pending, hold-expires passed), so their time shows free everywhere
  * and the waitlist is offered it; up to 200 a run.
  */
-export async function cancelLapsedHolds(store: Store, deps: { booking: () => BookingDeps }): Promise<number> {
+async function cancelLapsedHolds(store: Store, deps: { booking: () => BookingDeps }): Promise<number> {
   const booking = deps.booking();
   const page = await store.search('Appointment', new URLSearchParams({ status: 'pending', _count: '200' }));
   let count = 0;

@@ -1,4 +1,5 @@
 import type { Temporal } from 'temporal-polyfill';
+import { escapeHtml } from '../../platform/http/html.ts';
 
 type Page =
   | Readonly<{ kind: 'invalid'; language: string }>
@@ -40,9 +41,6 @@ const TEXT = {
   },
 } as const;
 
-const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-
 /**
  * The page a patient sees after following an appointment link, in their language (Spanish or English): the date,
  * time and place, and one button that POSTs the action (a GET never changes anything). No script, no outside
@@ -52,22 +50,22 @@ export function linkPage(page: Page): string {
   const t = /^es(?:[-_]|$)/i.test(page.language) ? TEXT.es : TEXT.en;
   const lang = t === TEXT.es ? 'es' : 'en';
   let body: string;
-  if (page.kind === 'invalid') body = `<p>${escape(t.invalid)}</p>`;
+  if (page.kind === 'invalid') body = `<p>${escapeHtml(t.invalid)}</p>`;
   else {
     const when = page.start
       .toZonedDateTimeISO(page.timeZone)
       .toLocaleString(t.locale, { dateStyle: 'full', timeStyle: 'short' })
       .replace(/\u202f|\u00a0/g, ' ');
-    const what = `<p class="when">${escape(t.when(when, page.place))}</p>`;
+    const what = `<p class="when">${escapeHtml(t.when(when, page.place))}</p>`;
     const form = (action: 'confirm' | 'cancel', question: string, button: string) =>
-      `<p>${escape(question)}</p><form method="post" action="/appointment"><input type="hidden" name="action" value="${action}"><input type="hidden" name="token" value="${escape(page.token ?? '')}"><button type="submit">${escape(button)}</button></form>`;
+      `<p>${escapeHtml(question)}</p><form method="post" action="/appointment"><input type="hidden" name="action" value="${action}"><input type="hidden" name="token" value="${escapeHtml(page.token ?? '')}"><button type="submit">${escapeHtml(button)}</button></form>`;
     body =
       what +
       (page.kind === 'confirm'
         ? form('confirm', t.confirm, t.confirmButton)
         : page.kind === 'cancel'
           ? form('cancel', t.cancel, t.cancelButton)
-          : `<p role="status">${escape(t[page.kind])}</p>`);
+          : `<p role="status">${escapeHtml(t[page.kind])}</p>`);
   }
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escape(t.title)}</title><style>body{font:1.1rem/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}button{font:inherit;padding:.6rem 1.2rem;border-radius:.4rem;border:2px solid #1f4e79;background:#1f4e79;color:#fff}.when{font-weight:600}</style></head><body><main><h1>${escape(t.title)}</h1>${body}</main></body></html>`;
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(t.title)}</title><style>body{font:1.1rem/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}button{font:inherit;padding:.6rem 1.2rem;border-radius:.4rem;border:2px solid #1f4e79;background:#1f4e79;color:#fff}.when{font-weight:600}</style></head><body><main><h1>${escapeHtml(t.title)}</h1>${body}</main></body></html>`;
 }

@@ -5,6 +5,7 @@ import { recordAuditEvent } from '../../platform/audit/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { OutcomeError } from '../../platform/errors.ts';
+import { htmlReply } from '../../platform/http/html.ts';
 import { verifyLink } from '../../platform/links/index.ts';
 import type { Store } from '../../platform/store/index.ts';
 import { type BookingDeps, cancelAppointment, confirmHold } from './book.ts';
@@ -49,14 +50,6 @@ async function resolve(deps: LinkDeps, action: unknown, token: unknown) {
   return { action: action as Action, token, a, patient, site };
 }
 
-const html = (reply: FastifyReply, status: number, body: string) =>
-  reply
-    .code(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
-    .send(body);
-
 /** Confirms attendance: a held time offered to the patient becomes booked; a booked one gets their acceptance. */
 async function confirm(deps: LinkDeps, a: Appointment): Promise<void> {
   if (a.status === 'pending') {
@@ -91,7 +84,7 @@ export async function appointmentLinkRoutes(app: FastifyInstance, deps: LinkDeps
   const show = async (reply: FastifyReply, action: unknown, token: unknown, done?: Action) => {
     try {
       const found = await resolve(deps, action, token);
-      if (!found) return html(reply, 400, linkPage({ kind: 'invalid', language: 'en' }));
+      if (!found) return htmlReply(reply, 400, linkPage({ kind: 'invalid', language: 'en' }));
       const { a, patient, site } = found;
       const language = patient?.communication?.find((c) => c.preferred)?.language.coding?.[0]?.code ?? 'en';
       const page = {
@@ -104,15 +97,15 @@ export async function appointmentLinkRoutes(app: FastifyInstance, deps: LinkDeps
         if (done === 'confirm') await confirm(deps, a);
         else await cancelAppointment(deps.store, a.id as string, 'Cancelled by the patient (link)', deps.booking());
         await audit(deps, a, 'U', done === 'confirm' ? 'confirmed through a link' : 'cancelled through a link');
-        return html(reply, 200, linkPage({ ...page, kind: done === 'confirm' ? 'confirmed' : 'cancelled' }));
+        return htmlReply(reply, 200, linkPage({ ...page, kind: done === 'confirm' ? 'confirmed' : 'cancelled' }));
       }
       await audit(deps, a, 'R', 'viewed through a link');
       if (a.status !== 'booked' && a.status !== 'pending')
-        return html(reply, 409, linkPage({ ...page, kind: 'closed' }));
-      return html(reply, 200, linkPage({ ...page, kind: found.action, token: found.token }));
+        return htmlReply(reply, 409, linkPage({ ...page, kind: 'closed' }));
+      return htmlReply(reply, 200, linkPage({ ...page, kind: found.action, token: found.token }));
     } catch (e) {
       if (e instanceof OutcomeError && e.status < 500)
-        return html(reply, 400, linkPage({ kind: 'invalid', language: 'en' }));
+        return htmlReply(reply, 400, linkPage({ kind: 'invalid', language: 'en' }));
       throw e;
     }
   };

@@ -1,9 +1,9 @@
-import type { Appointment, ContactPoint, Location, Patient } from '@medplum/fhirtypes';
+import type { Appointment, Location, Patient } from '@medplum/fhirtypes';
 import { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../../platform/clock.ts';
 import { signLink } from '../../platform/links/index.ts';
 import type { Mailer } from '../../platform/mail/index.ts';
-import type { SmsSender } from '../../platform/sms/index.ts';
+import { type SmsSender, textableNumber } from '../../platform/sms/index.ts';
 import type { Store, StoreTx } from '../../platform/store/index.ts';
 import { appointmentCalendar } from './calendar.ts';
 import { EXT, timeZoneOn } from './domain/fhir-mapping.ts';
@@ -68,14 +68,6 @@ function stillTrue(a: Appointment, job: MessageJob): boolean {
   return a.status === 'booked';
 }
 
-const mobileOf = (telecom: readonly ContactPoint[] = []) =>
-  telecom.find((t) => t.system === 'sms')?.value ??
-  telecom.find((t) => t.system === 'phone' && t.use === 'mobile')?.value;
-const e164 = (n: string | undefined) => {
-  const digits = n?.replace(/[^\d+]/g, '') ?? '';
-  return /^\+\d{8,15}$/.test(digits) ? digits : /^\d{10}$/.test(digits) ? `+1${digits}` : undefined;
-};
-
 /**
  * Sends one appointment message to the patient by e-mail (with the calendar invitation or cancellation) and SMS,
  * whichever they have, in their language, saying date, time, place and links only; confirm and cancel links carry
@@ -111,7 +103,7 @@ export async function sendAppointmentMessage(deps: MessageDeps, job: MessageJob)
       : {}),
   });
   const email = patient.telecom?.find((t) => t.system === 'email')?.value;
-  const mobile = e164(mobileOf(patient.telecom));
+  const mobile = textableNumber(patient.telecom);
   if (email && deps.mailer.configured) {
     const invite = job.kind === 'booked' || job.kind === 'rescheduled' || job.kind === 'cancelled';
     const organizer = { name: 'CareLoop', email: deps.mailFrom };

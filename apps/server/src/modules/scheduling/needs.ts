@@ -2,7 +2,7 @@ import type { Appointment, Flag, Patient } from '@medplum/fhirtypes';
 import { Temporal } from 'temporal-polyfill';
 import type { StoreTx } from '../../platform/store/index.ts';
 import { worklistTask } from '../worklist/index.ts';
-import { EXT } from './domain/fhir-mapping.ts';
+import { EXT, isInterpreterParticipant } from './domain/fhir-mapping.ts';
 import { needsInterpreter } from './patient-context.ts';
 
 /** CareLoop's codes for a patient's standing needs, on an active `Flag` about them. */
@@ -35,9 +35,7 @@ export async function createNeedTasks(
   const needs = await needsOf(tx, patient);
   if (needs.size === 0 || !appointment.start) return;
   const isVirtual = appointment.extension?.some((e) => e.url === EXT.virtual && e.valueBoolean === true) === true;
-  const hasInterpreter = appointment.participant.some((p) =>
-    p.type?.some((t) => t.coding?.some((c) => c.code === 'TRANS')),
-  );
+  const hasInterpreter = appointment.participant.some(isInterpreterParticipant);
   const due = Temporal.Instant.from(appointment.start).subtract({ hours: 24 });
   const make = async (type: 'transport' | 'interpreter', description: string) =>
     tx.create({

@@ -9,7 +9,7 @@ import { schedulingWorld } from './scheduling-world.fixture.ts';
 
 // What the patient hears about a booking, over real SMTP and the SMS outbox, and what their links do; the waitlist
 // offered a freed time. The clock is now (the job queue schedules reminders on the database's clock).
-const clock = fixedClock(new Date(Date.now() + 60_000).toISOString().slice(0, 16) + ':00Z');
+const clock = fixedClock(`${new Date(Date.now() + 60_000).toISOString().slice(0, 16)}:00Z`);
 let t: TestApp;
 let coord: Browser;
 let smtp: Awaited<ReturnType<typeof smtpInbox>>;

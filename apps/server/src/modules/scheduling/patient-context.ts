@@ -7,6 +7,8 @@ export type PatientContext = Readonly<{
   reference: string;
   /** Preferred language, BCP-47 primary subtag (`es`). */
   language: string | undefined;
+  /** The language an interpreter is needed in: the preferred one, unless the record says none is required. */
+  interpreterLanguage: string | undefined;
   /** Where home is, from the home address's postal code (US ZIP table shipped with the `zipcodes` package). */
   home: { latitude: number; longitude: number } | undefined;
   /** Payers of active coverage (`Organization/…`). */
@@ -24,9 +26,12 @@ function preferredLanguage(patient: Patient): string | undefined {
   return pick?.language.coding?.[0]?.code?.split('-')[0]?.toLowerCase();
 }
 
-/** Whether the patient needs an interpreter (HL7 core extension patient-interpreterRequired). */
-export const needsInterpreter = (patient: Patient): boolean =>
-  patient.extension?.some((e) => e.url === INTERPRETER_REQUIRED && e.valueBoolean === true) === true;
+/** What the patient's record says of an interpreter (HL7 core extension patient-interpreterRequired), if anything. */
+const interpreterRequired = (patient: Patient): boolean | undefined =>
+  patient.extension?.find((e) => e.url === INTERPRETER_REQUIRED && typeof e.valueBoolean === 'boolean')?.valueBoolean;
+
+/** Whether the patient needs an interpreter: their record says so. */
+export const needsInterpreter = (patient: Patient): boolean => interpreterRequired(patient) === true;
 
 /** Coordinates of a US ZIP code (the first five digits), when the table knows it. */
 function placeOfPostalCode(postalCode: string | undefined): { latitude: number; longitude: number } | undefined {
@@ -55,6 +60,8 @@ export async function patientContext(store: Store, patientId: string): Promise<P
     patient,
     reference,
     language: preferredLanguage(patient),
+    // A record that says no interpreter is needed (the patient is fluent in English too) books none.
+    interpreterLanguage: interpreterRequired(patient) === false ? undefined : preferredLanguage(patient),
     home: placeOfPostalCode(home?.postalCode),
     payers: (coverage.matches as Coverage[]).flatMap((c) => c.payor.flatMap((p) => (p.reference ? [p.reference] : []))),
     seen,

@@ -1,6 +1,6 @@
-import type { Appointment, AppointmentParticipant, HealthcareService } from '@medplum/fhirtypes';
+import type { Appointment, AppointmentParticipant, Coding, HealthcareService } from '@medplum/fhirtypes';
 import type { Site } from './directory.ts';
-import { EXT, type VisitType } from './domain/fhir-mapping.ts';
+import { EXT, PARTICIPANT_TYPE, type VisitType } from './domain/fhir-mapping.ts';
 import type { Slot } from './domain/slots.ts';
 
 /** A candidate visit: the slot, with whom and where, and what ranks it. */
@@ -19,11 +19,8 @@ export type Candidate = Slot &
 const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The participant types of HL7's participant-type code system for the roles a visit needs. */
-const ROLE_TYPE: Record<string, { code: string; display: string } | undefined> = {
-  practitioner: { code: 'PPRF', display: 'primary performer' },
-  interpreter: { code: 'TRANS', display: 'Translator' },
-};
+/** The participant types for the roles a visit needs (the others have none). */
+const ROLE_TYPE: Record<string, Coding | undefined> = PARTICIPANT_TYPE;
 
 /**
  * A found time as a FHIR Appointment with status `proposed`: the service and visit type, start and end, the busy
@@ -35,9 +32,7 @@ export function proposal(service: HealthcareService, type: VisitType, patientId:
     const t = ROLE_TYPE[role];
     return {
       actor: { reference: actor },
-      ...(t
-        ? { type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', ...t }] }] }
-        : {}),
+      ...(t ? { type: [{ coding: [t] }] } : {}),
       required: 'required',
       status: 'needs-action',
     };

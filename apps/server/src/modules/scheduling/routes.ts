@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { invalid } from '../../platform/errors.ts';
 import { storeOf } from '../../platform/http/auth/index.ts';
 import { operationParameters } from '../../platform/http/fhir-parameters.ts';
+import { first, languageTag, maxDistanceKm, type Query } from '../../platform/http/query.ts';
 import { type BookingDeps, bookAppointment, cancelAppointment, confirmHold, rescheduleAppointment } from './book.ts';
 import { PATIENT_WINDOW_PRESETS } from './domain/patient-windows.ts';
 import type { ReminderOffset } from './domain/reminders.ts';
@@ -21,11 +22,6 @@ export type SchedulingDeps = Readonly<{
 const DAY = 86_400_000;
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
-type Query = Record<string, string | string[] | undefined>;
-const first = (q: Query, name: string) => {
-  const v = q[name];
-  return Array.isArray(v) ? v[0] : v;
-};
 const all = (q: Query, name: string) => {
   const v = q[name];
   return v === undefined ? [] : Array.isArray(v) ? v : v.split(',');
@@ -80,13 +76,8 @@ function findInput(q: Query, now: number): FindInput {
       throw invalid(`Unknown window ${w.slice(0, 40)}: ${Object.keys(PATIENT_WINDOW_PRESETS).join(', ')}`, 'window');
   const count = Number(first(q, '_count') ?? 10);
   if (!Number.isInteger(count) || count < 1 || count > 50) throw invalid('_count must be 1 to 50', '_count');
-  const distance = first(q, 'max-distance');
-  const km = distance === undefined ? undefined : Number(distance);
-  if (km !== undefined && !(km > 0 && km <= 1000))
-    throw invalid('max-distance is kilometres, more than 0', 'max-distance');
-  const language = first(q, 'language');
-  if (language !== undefined && !/^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(language))
-    throw invalid('language must be a BCP-47 code', 'language');
+  const km = maxDistanceKm(q);
+  const language = languageTag(q);
   const timeZone = first(q, 'timeZone');
   if (timeZone !== undefined && !Intl.supportedValuesOf('timeZone').includes(timeZone) && timeZone !== 'UTC')
     throw invalid('timeZone must be an IANA time zone', 'timeZone');

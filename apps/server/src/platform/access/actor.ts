@@ -1,3 +1,5 @@
+import { forbidden } from '@careloop/fhir';
+import { OutcomeError } from '../errors.ts';
 import type { Role } from '../identity/roles.ts';
 import type { SmartScope } from './scopes.ts';
 
@@ -39,4 +41,13 @@ export function auditAgent(actor: Actor): { reference?: string; display?: string
   if (actor.kind === 'user' && actor.reference) return { reference: actor.reference, display: actor.username, ...ip };
   if (actor.kind === 'system') return { display: `system:${actor.name}` };
   return { display: `${actor.kind}:${actor.username}`, ...ip };
+}
+
+/**
+ * Refuses (403) a signed-in person none of whose roles is in `roles` ("Only {what} can do this"); the server and
+ * organization clients pass (a client's scopes still apply in the store). For use-cases that only some staff may run.
+ */
+export function requireStaff(actor: Actor, roles: readonly Role[], what: string): void {
+  if (actor.kind === 'user' && !actor.roles.some((r) => roles.includes(r)))
+    throw new OutcomeError(forbidden(`Only ${what} can do this`), 403);
 }

@@ -8,6 +8,6 @@ export {
   visibleRowSql,
   visibleSql,
 } from './access.ts';
-export { type Actor, systemActor } from './actor.ts';
+export { type Actor, requireStaff, systemActor } from './actor.ts';
 export { STAFF_ROLE_SYSTEM } from './relationships.ts';
 export { parseScope, type SmartScope } from './scopes.ts';

@@ -20,6 +20,32 @@ export const EXT = {
   network: 'http://hl7.org/fhir/us/davinci-pdex-plan-net/StructureDefinition/network-reference',
 } as const;
 
+/**
+ * How an Appointment participant says what part it plays (R4 binds Appointment.participant.type to the
+ * encounter-participant-type value set): the practitioner is v3 ParticipationType PPRF, the interpreter HL7's
+ * participant-type `translator` (v3 TRANS would be a transcriber).
+ */
+export const PARTICIPANT_TYPE = {
+  practitioner: {
+    system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType',
+    code: 'PPRF',
+    display: 'primary performer',
+  },
+  interpreter: {
+    system: 'http://terminology.hl7.org/CodeSystem/participant-type',
+    code: 'translator',
+    display: 'Translator',
+  },
+} as const satisfies Record<string, Coding>;
+
+/** Whether an Appointment participant is the visit's interpreter. */
+export const isInterpreterParticipant = (p: { type?: { coding?: Coding[] }[] }): boolean =>
+  p.type?.some((t) =>
+    t.coding?.some(
+      (c) => c.system === PARTICIPANT_TYPE.interpreter.system && c.code === PARTICIPANT_TYPE.interpreter.code,
+    ),
+  ) === true;
+
 /** The roles a visit can need, each filled by one resource with a Schedule. */
 export type Role = 'practitioner' | 'room' | 'equipment' | 'interpreter';
 const ROLES: readonly Role[] = ['practitioner', 'room', 'equipment', 'interpreter'];
