@@ -36,6 +36,16 @@ export const SYSTEM = {
   dischargeDisposition: 'http://terminology.hl7.org/CodeSystem/discharge-disposition',
   subscriberRelationship: 'http://terminology.hl7.org/CodeSystem/subscriber-relationship',
   coverageClass: 'http://terminology.hl7.org/CodeSystem/coverage-class',
+  /** HL7 v2 table 0276, appointment reason codes (CHECKUP, FOLLOWUP, ROUTINE…). */
+  v2AppointmentReason: 'http://terminology.hl7.org/CodeSystem/v2-0276',
+  participantType: 'http://terminology.hl7.org/CodeSystem/participant-type',
+  flagCategory: 'http://terminology.hl7.org/CodeSystem/flag-category',
+  /** CareLoop's visit kinds that v2 table 0276 lacks (new patient, therapy sessions, evaluations). */
+  appointmentType: 'https://careloop.dev/fhir/CodeSystem/appointment-type',
+  /** CareLoop's service codes: `interpreting` (what interpreters' Schedules offer) and each clinic's primary care. */
+  careloopService: 'https://careloop.dev/fhir/CodeSystem/service',
+  /** CareLoop's standing patient needs on a `Flag` (`transport`, `interpreter`), read when booking. */
+  patientNeed: 'https://careloop.dev/fhir/CodeSystem/patient-need',
   /** CareLoop's own staff roles; PractitionerRole.code of coordinators and supervisors. */
   staffRole: STAFF_ROLE_SYSTEM,
   mrn: 'https://careloop.dev/fhir/sid/mrn',
@@ -122,6 +132,7 @@ export const SPECIALTIES = {
   hospitalist: { nucc: ['208M00000X', 'Hospitalist Physician'] },
   registeredNurse: { nucc: ['163W00000X', 'Registered Nurse'] },
   careCoordination: { nucc: ['171M00000X', 'Case Manager/Care Coordinator'] },
+  interpreter: { nucc: ['171R00000X', 'Interpreter'] },
 } as const satisfies Record<string, Specialty>;
 
 /** Key of {@link SPECIALTIES}. */

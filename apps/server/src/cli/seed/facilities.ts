@@ -34,7 +34,7 @@ export type LocationDef = {
   site: SiteKey;
   /** v3 RoleCode (HL7 ServiceDeliveryLocationRoleType). */
   type: readonly [code: string, display: string];
-  physicalType: readonly [code: 'bu' | 'wi' | 'wa', display: string];
+  physicalType: readonly [code: 'bu' | 'wi' | 'wa' | 'ro', display: string];
   partOf?: string;
   /** Emergency and inpatient units never close; clinics keep office hours. */
   isAlwaysOpen: boolean;
@@ -49,7 +49,7 @@ export function clinicLocationId(clinic: ClinicKey): string {
 }
 
 /** Hospital campus location id. */
-const HOSPITAL_LOCATION_ID = 'demo-loc-hospital';
+export const HOSPITAL_LOCATION_ID = 'demo-loc-hospital';
 /** Emergency department location id. */
 export const ED_LOCATION_ID = 'demo-loc-ed';
 /** Medical-surgical inpatient unit location id. */

@@ -20,6 +20,8 @@ export const patientIds = {
   medicationRequest: (index: number, n: number): string => `demo-medrx-${patientKey(index)}-${n}`,
   allergy: (index: number, n: number): string => `demo-allergy-${patientKey(index)}-${n}`,
   careTeam: (index: number): string => `demo-ct-${patientKey(index)}`,
+  flag: (index: number, n: number): string => `demo-flag-${patientKey(index)}-${n}`,
+  appointment: (index: number, n: number): string => `demo-appt-${patientKey(index)}-${n}`,
 };
 
 /**

@@ -1,5 +1,13 @@
-import type { Location, Organization, Practitioner, PractitionerRole, Resource } from '@medplum/fhirtypes';
+import type {
+  HealthcareService,
+  Location,
+  Organization,
+  Practitioner,
+  PractitionerRole,
+  Resource,
+} from '@medplum/fhirtypes';
 import { describe, expect, test } from 'vitest';
+import { SCHEDULING_EXTENSIONS as EXT } from '../../modules/scheduling/index.ts';
 import { EXTENSION, SYSTEM } from './codes.ts';
 import { generateOrganizationResources } from './organization.ts';
 
@@ -15,6 +23,8 @@ function roleCodes(role: PractitionerRole, system: string): string[] {
     .filter((c) => c.system === system)
     .map((c) => c.code ?? '');
 }
+
+const INTERPRETER = '171R00000X';
 
 function specialtyCodes(role: PractitionerRole): string[] {
   return (role.specialty ?? [])
@@ -76,7 +86,7 @@ describe('generateOrganizationResources', () => {
 
   test('about forty clinicians across primary care and the six named specialties, speaking several languages', () => {
     const roles = ofType<PractitionerRole>('PractitionerRole').filter(
-      (r) => roleCodes(r, SYSTEM.staffRole).length === 0,
+      (r) => roleCodes(r, SYSTEM.staffRole).length === 0 && !specialtyCodes(r).includes(INTERPRETER),
     );
     expect(roles.length).toBeGreaterThanOrEqual(36);
     expect(roles.length).toBeLessThanOrEqual(45);
@@ -108,5 +118,74 @@ describe('generateOrganizationResources', () => {
     const practitionerIds = new Set(ofType<Practitioner>('Practitioner').map((p) => `Practitioner/${p.id}`));
     for (const role of [...coordinators, ...supervisors])
       expect(practitionerIds).toContain(role.practitioner?.reference);
+  });
+
+  test('outpatient services offer visit kinds, each with a duration and needs; emergency and inpatient none', () => {
+    const services = ofType<HealthcareService>('HealthcareService');
+    const kinds = (s: HealthcareService) => (s.extension ?? []).filter((e) => e.url === EXT.appointmentType);
+    const bookable = services.filter((s) => kinds(s).length > 0).map((s) => s.id);
+    expect(bookable).toHaveLength(10);
+    for (const id of ['demo-hs-emergency', 'demo-hs-inpatient', 'demo-hs-care-coordination'])
+      expect(bookable).not.toContain(id);
+    for (const s of services.filter((x) => kinds(x).length > 0)) {
+      const codes = kinds(s).map((k) => k.extension?.find((x) => x.url === 'code')?.valueCoding?.code);
+      expect(new Set(codes).size, s.id).toBe(codes.length);
+      for (const k of kinds(s)) {
+        const parts = k.extension ?? [];
+        expect(parts.find((x) => x.url === 'duration')?.valueDuration?.value).toBeGreaterThanOrEqual(20);
+        expect(parts.filter((x) => x.url === 'requires').map((x) => x.valueCode)).toEqual(['practitioner', 'room']);
+      }
+    }
+    const virtual = (id: string) =>
+      kinds(services.find((s) => s.id === id) as HealthcareService).some((k) =>
+        k.extension?.some((x) => x.url === 'virtual' && x.valueBoolean),
+      );
+    expect(virtual('demo-hs-behavioral-health')).toBe(true);
+    expect(virtual('demo-hs-orthopedics')).toBe(false);
+  });
+
+  test('exam rooms are rooms (physical type ro) inside an outpatient site', () => {
+    const locations = ofType<Location>('Location');
+    const rooms = locations.filter((l) => l.physicalType?.coding?.[0]?.code === 'ro');
+    expect(rooms.length).toBeGreaterThanOrEqual(30);
+    for (const room of rooms) {
+      const site = locations.find((l) => `Location/${l.id}` === room.partOf?.reference);
+      expect(site?.physicalType?.coding?.[0]?.code).toMatch(/^(bu|wi)$/);
+    }
+  });
+
+  test('most clinicians are in most payers’ networks, some are not', () => {
+    const clinicians = ofType<PractitionerRole>('PractitionerRole').filter(
+      (r) => roleCodes(r, SYSTEM.staffRole).length === 0 && !specialtyCodes(r).includes(INTERPRETER),
+    );
+    const payers = ofType<Organization>('Organization').filter((o) => o.id?.startsWith('demo-org-payer-'));
+    const pairs = clinicians.flatMap((r) =>
+      payers.map((p) =>
+        (r.extension ?? []).some(
+          (e) => e.url === EXT.network && e.valueReference?.reference === `Organization/${p.id}`,
+        ),
+      ),
+    );
+    const share = pairs.filter(Boolean).length / pairs.length;
+    expect(share).toBeGreaterThan(0.7);
+    expect(share).toBeLessThan(0.95);
+    for (const p of payers)
+      expect(
+        clinicians.some((r) => r.extension?.some((e) => e.valueReference?.reference === `Organization/${p.id}`)),
+      ).toBe(true);
+  });
+
+  test('three interpreters, for Spanish and Vietnamese', () => {
+    const interpreters = ofType<PractitionerRole>('PractitionerRole').filter((r) =>
+      specialtyCodes(r).includes(INTERPRETER),
+    );
+    expect(interpreters).toHaveLength(3);
+    const languages = interpreters.flatMap((r) => {
+      const who = ofType<Practitioner>('Practitioner').find(
+        (p) => `Practitioner/${p.id}` === r.practitioner?.reference,
+      );
+      return (who?.communication ?? []).map((c) => c.coding?.[0]?.code);
+    });
+    expect(new Set(languages)).toEqual(new Set(['es', 'vi', 'en']));
   });
 });

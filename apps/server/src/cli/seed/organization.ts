@@ -2,6 +2,7 @@ import type {
   Address,
   CodeableConcept,
   ContactPoint,
+  Extension,
   HealthcareService,
   HealthcareServiceAvailableTime,
   Location,
@@ -36,8 +37,14 @@ import {
   workLocationId,
 } from './facilities.ts';
 import { CLINICS, SITE_PLACES, type SiteKey } from './geography.ts';
+import { availableTimeOf, OUTPATIENT_HOURS, type WorkWeek, workWeekOf } from './hours.ts';
 import { ref } from './ids.ts';
-import { buildRoster, type Credential, type RosterMember } from './roster.ts';
+import { interpreterResources } from './interpreters.ts';
+import { networkExtensions } from './networks.ts';
+import { isOutpatient, primaryCareType } from './outpatient.ts';
+import { ROOMS } from './rooms.ts';
+import { buildRoster, type Credential, type Roster, type RosterMember } from './roster.ts';
+import { appointmentTypeExtension, VISIT_KINDS, visitKindsOf } from './visit-types.ts';
 
 /** Options of {@link generateOrganizationResources}. */
 export type OrganizationOptions = {
@@ -46,6 +53,8 @@ export type OrganizationOptions = {
 };
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
+const OPEN = `${OUTPATIENT_HOURS.open}:00`;
+const CLOSE = `${OUTPATIENT_HOURS.close}:00`;
 
 function siteAddress(site: SiteKey): Address {
   const p = SITE_PLACES[site];
@@ -132,7 +141,7 @@ function location(def: LocationDef): Location {
     ...(def.partOf ? { partOf: ref('Location', def.partOf) } : {}),
     hoursOfOperation: def.isAlwaysOpen
       ? [{ daysOfWeek: [...WEEKDAYS, 'sat', 'sun'], allDay: true }]
-      : [{ daysOfWeek: [...WEEKDAYS], openingTime: '08:00:00', closingTime: '17:00:00' }],
+      : [{ daysOfWeek: [...WEEKDAYS], openingTime: OPEN, closingTime: CLOSE }],
   };
 }
 
@@ -145,17 +154,18 @@ function languagesOf(members: readonly RosterMember[]): LanguageCode[] {
 function healthcareServices(clinicians: readonly RosterMember[], staff: readonly RosterMember[]): HealthcareService[] {
   const everyone = [...clinicians, ...staff];
   const hours: HealthcareServiceAvailableTime[] = [
-    { daysOfWeek: [...WEEKDAYS], availableStartTime: '08:00:00', availableEndTime: '17:00:00' },
+    { daysOfWeek: [...WEEKDAYS], availableStartTime: OPEN, availableEndTime: CLOSE },
   ];
   const primaryCare = CLINICS.map(
     (clinic): HealthcareService => ({
       resourceType: 'HealthcareService',
       id: primaryCareServiceId(clinic),
       meta: demoMeta(),
+      extension: VISIT_KINDS['primary-care'].map(appointmentTypeExtension),
       active: true,
       providedBy: ref('Organization', SITE_ORG_ID[clinic], SITE_NAME[clinic]),
       category: [concept(SYSTEM.serviceCategory, '17', 'General Practice')],
-      type: [concept(SYSTEM.serviceType, '124', 'General Practice')],
+      type: [concept(SYSTEM.serviceType, '124', 'General Practice'), primaryCareType(clinic)],
       specialty: [specialtyConcept('familyMedicine')],
       location: [ref('Location', workLocationId('primary-care', clinic))],
       name: `Primary Care – ${SITE_NAME[clinic]}`,
@@ -171,10 +181,12 @@ function healthcareServices(clinicians: readonly RosterMember[], staff: readonly
     const members = everyone.filter((m) => m.department === def.department);
     const sites = [...new Set(members.flatMap((m) => m.sites))];
     const isAlwaysOpen = def.department === 'emergency' || def.department === 'hospital-medicine';
+    const kinds = visitKindsOf(def.department);
     return {
       resourceType: 'HealthcareService',
       id: DEPARTMENT_SERVICE_ID[def.department],
       meta: demoMeta(),
+      ...(kinds.length ? { extension: kinds.map(appointmentTypeExtension) } : {}),
       active: true,
       providedBy: ref('Organization', SITE_ORG_ID.hospital, SITE_NAME.hospital),
       category: [concept(SYSTEM.serviceCategory, def.category[0], def.category[1])],
@@ -245,7 +257,10 @@ function practitioner(m: RosterMember, ordinal: number): Practitioner {
   };
 }
 
-function practitionerRole(m: RosterMember): PractitionerRole {
+/** What a PractitionerRole adds for booking: payer networks, and the working week of those who see outpatients. */
+type Booking = { networks: Extension[]; week: WorkWeek | undefined };
+
+function practitionerRole(m: RosterMember, booking: Booking): PractitionerRole {
   const primarySite = m.sites[0] ?? 'hospital';
   const services =
     m.department === 'primary-care'
@@ -256,6 +271,7 @@ function practitionerRole(m: RosterMember): PractitionerRole {
     resourceType: 'PractitionerRole',
     id: m.roleId,
     meta: demoMeta(),
+    ...(booking.networks.length ? { extension: booking.networks } : {}),
     active: true,
     practitioner: ref('Practitioner', m.practitionerId, `${m.given.join(' ')} ${m.family}, ${m.credential}`),
     organization: m.staffRole
@@ -268,13 +284,31 @@ function practitionerRole(m: RosterMember): PractitionerRole {
     location: m.sites.map((site) => ref('Location', workLocationId(m.department, site))),
     healthcareService: services.map((id) => ref('HealthcareService', id)),
     telecom: [sitePhone(primarySite), { system: 'email', value: m.email, use: 'work' }],
-    availableTime: [{ daysOfWeek: [...WEEKDAYS], availableStartTime: '08:00:00', availableEndTime: '17:00:00' }],
+    availableTime: booking.week
+      ? availableTimeOf(booking.week)
+      : [{ daysOfWeek: [...WEEKDAYS], availableStartTime: '08:00:00', availableEndTime: '17:00:00' }],
+    ...(booking.week ? { availabilityExceptions: booking.week.label } : {}),
+  };
+}
+
+/** Networks and working weeks by roster member: staff are in no network; the outpatient rotation as the Schedules. */
+function bookingOf(roster: Roster): (m: RosterMember) => Booking {
+  const ordinal = new Map<RosterMember, number>(roster.clinicians.map((m, i) => [m, i]));
+  const outpatientOrdinal = new Map<RosterMember, number>(roster.clinicians.filter(isOutpatient).map((m, i) => [m, i]));
+  return (m) => {
+    const o = outpatientOrdinal.get(m);
+    return {
+      networks: m.staffRole ? [] : networkExtensions(m, ordinal.get(m) ?? 0),
+      week: o === undefined ? undefined : workWeekOf(o),
+    };
   };
 }
 
 /**
- * The health system: its organisation tree (system → hospital and four clinics), payers, locations, services, the 41
- * clinicians and the care-coordination staff (eight coordinators, one supervisor) with their roles.
+ * The health system: its organisation tree (system → hospital and four clinics), payers, locations and exam rooms,
+ * services with their visit types, the 41 clinicians (with their payer networks), three interpreters and the
+ * care-coordination staff (eight coordinators, one supervisor) with their roles. Schedules come from
+ * {@link generateSchedules}, which needs a day.
  *
  * Staff are Practitioners whose PractitionerRole.code is a CareLoop staff role; the user accounts that log in as them
  * come with the authentication issue and will point at these Practitioner ids.
@@ -282,11 +316,13 @@ function practitionerRole(m: RosterMember): PractitionerRole {
 export function generateOrganizationResources(options: OrganizationOptions): Resource[] {
   const roster = buildRoster(options.seed);
   const members = [...roster.clinicians, ...roster.staff];
+  const booking = bookingOf(roster);
   return [
     ...organizations(),
-    ...LOCATIONS.map(location),
+    ...[...LOCATIONS, ...ROOMS].map(location),
     ...healthcareServices(roster.clinicians, roster.staff),
     ...members.map((m, i) => practitioner(m, i + 1)),
-    ...members.map(practitionerRole),
+    ...members.map((m) => practitionerRole(m, booking(m))),
+    ...interpreterResources(options.seed),
   ];
 }

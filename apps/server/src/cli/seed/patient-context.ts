@@ -26,6 +26,7 @@ export const STREAM = {
   allergies: 6,
   coverage: 7,
   tasks: 8,
+  needs: 9,
 } as const;
 
 const PATIENT_STREAM = 0x9a71;

