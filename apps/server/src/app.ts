@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { fhirRoutes } from './fhir-api/index.ts';
 import { adminRoutes } from './modules/admin/index.ts';
 import { caseloadRoutes } from './modules/caseload/index.ts';
+import { officeLinkRoutes, referralRoutes } from './modules/referrals/index.ts';
 import {
   appointmentLinkRoutes,
   calendarFeedRoutes,
@@ -14,6 +15,7 @@ import {
 import { worklistEventRoutes, worklistRoutes } from './modules/worklist/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/index.ts';
+import type { OutboundKey } from './platform/fhir-client/index.ts';
 import { authRoutes, registerAuthContext, smartRoutes } from './platform/http/auth/index.ts';
 import { registerErrorHandling, registerFhirContentTypes } from './platform/http/fhir-errors.ts';
 import { loggerOptions } from './platform/http/logging.ts';
@@ -38,6 +40,8 @@ export type AppDeps = Readonly<{
   jobs?: JobQueue | undefined;
   /** The key sealing TOTP secrets at rest (MFA_SECRET_KEY, or the key file of the embedded database). */
   mfaKey: Buffer;
+  /** CareLoop's key towards other FHIR servers (OUTBOUND_PRIVATE_JWK, or its key file); its public half is served. */
+  outboundKey: OutboundKey;
 }>;
 
 /** Builds the HTTP application without listening (tests use `inject`, main.ts listens). */
@@ -73,6 +77,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     jobs,
   });
   await app.register(smartRoutes, { db, clock, baseUrl: config.baseUrl });
+  // The public key other FHIR servers register for this CareLoop (SMART Backend Services, referrals sent to them).
+  app.get('/.well-known/jwks.json', async () => ({ keys: [deps.outboundKey.publicJwk] }));
   await app.register(adminRoutes, { prefix: '/admin', db, clock, breakGlassMinutes: config.breakGlassMinutes });
   await app.register(worklistRoutes, { prefix: '/fhir/R4', clock, db });
   await app.register(caseloadRoutes, { prefix: '/fhir/R4', clock });
@@ -92,6 +98,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(appointmentLinkRoutes, { db, store, clock, linkKey, booking });
   await app.register(calendarFeedRoutes, { db, store, clock, linkKey, baseUrl: config.baseUrl });
+  if (jobs) {
+    // Referrals hand their deliveries to jobs: an enqueue-less replica (no queue at all) does not serve them.
+    await app.register(referralRoutes, {
+      prefix: '/fhir/R4',
+      clock,
+      key: deps.outboundKey,
+      baseUrl: config.baseUrl,
+      store,
+    });
+    await app.register(officeLinkRoutes, { db, store, clock, linkKey });
+  }
   await app.register(worklistEventRoutes, { prefix: '/worklist', db, clock, limits });
   await app.register(fhirRoutes, {
     prefix: '/fhir/R4',

@@ -41,6 +41,8 @@ describe('loadConfig', () => {
       deadlineWarningHours: 24,
       holdMinutes: 10,
       waitlistOfferMinutes: 120,
+      referralLinkDays: 30,
+      referralSyncMinutes: 5,
     });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.mfaSecretKey).toBeUndefined();
@@ -165,6 +167,16 @@ describe('appointment message settings', () => {
     const message = configError({ LINK_SECRET_KEY: 'c2hvcnQta2V5LW5vdC0zMi1ieXRlcw==' }).message;
     expect(message).toContain('LINK_SECRET_KEY: ');
     expect(message).not.toContain('c2hvcnQta2V5');
+  });
+
+  test.each([
+    ['not json {S3CRETtkn', 'must be a JSON Web Key (JSON)'],
+    ['{"kty":"RSA","n":"S3CRETtkn","e":"AQAB","d":"S3CRETtkn"}', 'must be an EC key on P-384 (ES384)'],
+    ['{"kty":"EC","crv":"P-384","x":"S3CRETtkn","y":"S3CRETtkn"}', 'must be a private key (x, y and d)'],
+  ])('OUTBOUND_PRIVATE_JWK=%s is refused with a reason, never the key', (value, reason) => {
+    const message = configError({ OUTBOUND_PRIVATE_JWK: value }).message;
+    expect(message).toContain(`  OUTBOUND_PRIVATE_JWK: ${reason}`);
+    expect(message).not.toContain('S3CRETtkn');
   });
 
   test('these are reported together with the other wrong variables', () => {

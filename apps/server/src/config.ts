@@ -42,6 +42,11 @@ const ConfigSchema = Type.Object({
   // HL7 v2 over MLLP (modules/hl7v2): no listener unless a port is set; the host defaults to HOST (runtime.ts).
   mllpPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   mllpHost: Type.Optional(Type.String({ minLength: 1 })),
+  // Referrals (modules/referrals): CareLoop's signing key towards other FHIR servers (a private EC P-384 JWK; also
+  // checked by `refinements`), how long a referral link e-mailed to an office works, how often remote offers are read.
+  outboundPrivateJwk: Type.Optional(Type.String({ minLength: 2 })),
+  referralLinkDays: Type.Integer({ minimum: 1, maximum: 90 }),
+  referralSyncMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;
@@ -80,6 +85,9 @@ const settings = [
   ['WAITLIST_OFFER_MINUTES', 'waitlistOfferMinutes', '120'],
   ['MLLP_PORT', 'mllpPort', ''],
   ['MLLP_HOST', 'mllpHost', ''],
+  ['OUTBOUND_PRIVATE_JWK', 'outboundPrivateJwk', ''],
+  ['REFERRAL_LINK_DAYS', 'referralLinkDays', '30'],
+  ['REFERRAL_SYNC_MINUTES', 'referralSyncMinutes', '5'],
 ] as const satisfies readonly (readonly [string, keyof Config, string])[];
 
 export class ConfigError extends Error {}
@@ -112,7 +120,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 }
 
 /** Settings whose value a configuration error never shows. */
-const secretKeys = new Set(['mfaSecretKey', 'linkSecretKey']);
+const secretKeys = new Set(['mfaSecretKey', 'linkSecretKey', 'outboundPrivateJwk']);
 
 /**
  * Checks a schema pattern cannot say readably, as `NAME: reason` lines; a reason never repeats the value (SMS_URL
@@ -139,6 +147,7 @@ const refinements: readonly (readonly [string, keyof Config, (value: string) => 
         ? undefined
         : 'must list offsets before the appointment such as 7d,1d,2h,30m (days, hours, minutes), or none',
   ],
+  ['OUTBOUND_PRIVATE_JWK', 'outboundPrivateJwk', outboundJwkProblem],
 ];
 
 function refinementProblems(config: Record<string, unknown>): string[] {
@@ -157,6 +166,18 @@ function smsUrlProblem(url: string): string | undefined {
   } catch (e) {
     return (e as Error).message.replace(/^SMS_URL /, '');
   }
+}
+
+/** What is wrong with an outbound key, without repeating any of it: a private EC P-384 JWK in one line of JSON. */
+function outboundJwkProblem(text: string): string | undefined {
+  let jwk: Record<string, unknown>;
+  try {
+    jwk = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return 'must be a JSON Web Key (JSON)';
+  }
+  if (jwk?.kty !== 'EC' || jwk.crv !== 'P-384') return 'must be an EC key on P-384 (ES384)';
+  return ['x', 'y', 'd'].every((k) => typeof jwk[k] === 'string') ? undefined : 'must be a private key (x, y and d)';
 }
 
 /** Hides the password of a connection URL so configuration errors never print credentials. */

@@ -6,6 +6,7 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { registerBulkExportWorker } from './fhir-api/bulk-export/index.ts';
 import { type MllpServer, startHl7v2Listener } from './modules/hl7v2/index.ts';
+import { registerReferralWorkers, scheduleReferralJobs } from './modules/referrals/index.ts';
 import {
   parseReminderSchedule,
   registerSchedulingWorkers,
@@ -15,6 +16,7 @@ import {
 import { registerDeadlineAlertWorker, scheduleDeadlineAlerts } from './modules/worklist/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/index.ts';
+import { outboundKeyOf } from './platform/fhir-client/index.ts';
 import {
   parseSecretKey,
   registerPasswordResetWorker,
@@ -62,7 +64,8 @@ export async function createRuntime(
     clock,
     ...(jobs ? { enqueue: (exec, name, data, options) => jobs.enqueue(exec, name, data, options) } : {}),
   });
-  app = await buildApp({ config, db, store, clock, jobs, mfaKey: mfaKeyOf(config) });
+  const outboundKey = await outboundKeyOf(config);
+  app = await buildApp({ config, db, store, clock, jobs, mfaKey: mfaKeyOf(config), outboundKey });
   const deadlines = {
     db,
     store,
@@ -90,6 +93,13 @@ export async function createRuntime(
       reminders,
     }),
   };
+  const referrals = {
+    ...scheduling,
+    key: outboundKey,
+    linkDays: config.referralLinkDays,
+    syncMinutes: config.referralSyncMinutes,
+    slaMinutes: config.deadlineCheckMinutes,
+  };
   if (jobs) {
     // Every working replica registers every handler before starting; a job enqueued by any replica runs once in one
     // of them. JOBS_ENABLED=false makes an enqueue-only replica; PGlite serves one process, which must do the work.
@@ -105,12 +115,14 @@ export async function createRuntime(
       await registerPruneWorker(jobs, db, clock);
       await registerDeadlineAlertWorker(jobs, deadlines);
       await registerSchedulingWorkers(jobs, scheduling);
+      await registerReferralWorkers(jobs, referrals);
     }
     await jobs.start();
     if (config.jobsEnabled || db.engine === 'pglite') {
       await schedulePruning(jobs, db, clock);
       await scheduleDeadlineAlerts(jobs, deadlines);
       await scheduleSchedulingJobs(jobs, scheduling);
+      await scheduleReferralJobs(jobs, referrals);
     }
   }
   // Every replica may listen: SIU writes are idempotent per message and per appointment (docs/hl7v2.md).

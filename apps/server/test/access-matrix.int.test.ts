@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fixedClock } from '../src/platform/clock.ts';
 import type { Role as IdentityRole } from '../src/platform/identity/roles.ts';
 import { type Caller, MATRIX, type Probe } from './access-matrix.ts';
+import { referralsWorld } from './access-matrix-referrals.ts';
 import { schedulingWorld } from './access-matrix-scheduling.ts';
 import { accessWorld, ROLES, type Role, visible, type Which } from './access-world.ts';
 import { clientToken, createTestApp, type TestApp } from './harness.ts';
@@ -18,7 +19,7 @@ const callers = new Map<Role, Caller>();
 
 beforeAll(async () => {
   t = await createTestApp({ clock });
-  await t.store.putMany([...accessWorld(), ...schedulingWorld()]);
+  await t.store.putMany([...accessWorld(), ...schedulingWorld(), ...referralsWorld()]);
   const people: [Role, string | undefined][] = [
     ['administrator', undefined],
     ['supervisor', 'Practitioner/sup'],

@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import type { Store } from '../src/platform/store/index.ts';
 import { adminProbes } from './access-matrix-admin.ts';
 import { coordinationProbes } from './access-matrix-coordination.ts';
+import { referralProbes } from './access-matrix-referrals.ts';
 import { schedulingProbes } from './access-matrix-scheduling.ts';
 import { type Caller, ids, type Probe, probe, R4 } from './access-probe.ts';
 import {
@@ -307,9 +308,14 @@ type Entry = Readonly<{ probes: readonly Probe[] }> | Readonly<{ noPatientData: 
 /** Every route, with the probes that exercise it or why it holds no patient data. */
 export const MATRIX: Record<string, Entry> = {
   ...Object.fromEntries(
-    Object.entries({ ...fhirProbes, ...exportProbes, ...coordinationProbes, ...schedulingProbes, ...adminProbes }).map(
-      ([k, probes]) => [k, { probes }],
-    ),
+    Object.entries({
+      ...fhirProbes,
+      ...exportProbes,
+      ...coordinationProbes,
+      ...schedulingProbes,
+      ...referralProbes,
+      ...adminProbes,
+    }).map(([k, probes]) => [k, { probes }]),
   ),
   'GET /worklist/events': {
     noPatientData: 'ids and versions of Tasks the caller may read, nothing else (worklist events.int.test)',
@@ -330,6 +336,23 @@ export const MATRIX: Record<string, Entry> = {
   'POST /calendar/feed-link': {
     noPatientData:
       'a signed feed link for oneself (supervisors and administrators: any practitioner) (notify.int.test)',
+  },
+  'GET /referral': {
+    noPatientData:
+      'no role: the holder of a signed link e-mailed to a receiving office sees that one referral; audited (referrals office-link.int.test)',
+  },
+  'GET /referral/packet.pdf': {
+    noPatientData: "no role: the same signed link prints that referral's packet; audited (office-link.int.test)",
+  },
+  'POST /referral': {
+    noPatientData:
+      'no role: the holder of the signed link accepts, declines, schedules or reports seen; audited (office-link.int.test)',
+  },
+  'POST /referral/report': {
+    noPatientData: 'no role: the holder of the signed link uploads the consult note; audited (office-link.int.test)',
+  },
+  'GET /.well-known/jwks.json': {
+    noPatientData: 'the public keys CareLoop signs its client assertions with (SMART backend services)',
   },
   'GET /metrics': { noPatientData: 'counters by route pattern and status, no ids (ops.int.test)' },
   'GET /healthz': { noPatientData: 'liveness' },

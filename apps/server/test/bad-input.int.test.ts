@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { systemClock } from '../src/platform/clock.ts';
+import { outboundKeyOf } from '../src/platform/fhir-client/index.ts';
 import { useBadInputFixture } from './bad-input-fixture.ts';
 import { expectOutcome, expressions, fhirClient, rowCounts } from './builders.ts';
 import { testMfaKey } from './harness.ts';
@@ -159,6 +160,7 @@ describe('body size limit', () => {
       store: fx.t.store,
       clock: systemClock,
       mfaKey: Buffer.from(testMfaKey, 'base64'),
+      outboundKey: await outboundKeyOf(fx.t.config),
     });
     try {
       const client = fhirClient(small, { authorization: `Bearer ${fx.t.token}` });

@@ -151,10 +151,17 @@ export async function rowCounts(db: Db): Promise<RowCounts> {
   return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)])) as RowCounts;
 }
 
-/** Asserts a 4xx OperationOutcome with at least one error issue; returns the outcome for further checks. */
-export function expectOutcome(reply: Reply<unknown>, status: number): OperationOutcome {
-  expect(reply.status, reply.text.slice(0, 400)).toBe(status);
-  const body = reply.body as OperationOutcome;
+/**
+ * Asserts a 4xx OperationOutcome with at least one error issue; returns the outcome for further checks. Takes a
+ * FhirClient reply or a raw `inject` response (a signed-in Browser's).
+ */
+export function expectOutcome(
+  reply: Reply<unknown> | Readonly<{ statusCode: number; body: string }>,
+  status: number,
+): OperationOutcome {
+  const raw = 'statusCode' in reply ? { status: reply.statusCode, text: reply.body } : reply;
+  expect(raw.status, raw.text.slice(0, 400)).toBe(status);
+  const body = ('statusCode' in reply ? JSON.parse(reply.body || 'null') : reply.body) as OperationOutcome;
   expect(body?.resourceType).toBe('OperationOutcome');
   expect(body.issue?.some((i) => i.severity === 'error' || i.severity === 'fatal')).toBe(true);
   return body;

@@ -30,7 +30,10 @@ export type DeadlineRuleId =
   | `referral-${ReferralUrgency}`
   | 'care-gap-outreach'
   | 'no-show-follow-up'
-  | 'appointment-preparation';
+  | 'appointment-preparation'
+  | 'referral-report'
+  | 'referral-close'
+  | 'referral-stalled';
 
 const day = (at: Temporal.Instant, ctx: ClockContext) => at.toZonedDateTimeISO(ctx.timeZone).toPlainDate();
 
@@ -128,5 +131,36 @@ export function noShowFollowUp(missedAt: Temporal.Instant, ctx: ClockContext): D
     due: endOfDay(addBusinessDays(day(missedAt, ctx), 1, ctx.calendar), ctx.timeZone).toInstant(),
     rule: 'no-show-follow-up',
     source: 'CareLoop service level: call within one business day of a missed appointment',
+  };
+}
+
+/**
+ * After a referred patient has been seen, the consult report is due within 7 business days; once it is in, the
+ * referrer closes the loop within 3. CareLoop's default service levels (configurable like the referral levels): the
+ * closed-loop referral literature measures "report received" as the step most often missing, so it gets a clock too.
+ */
+export function referralReportDue(seenAt: Temporal.Instant, ctx: ClockContext): Deadline {
+  return {
+    due: endOfDay(addBusinessDays(day(seenAt, ctx), 7, ctx.calendar), ctx.timeZone).toInstant(),
+    rule: 'referral-report',
+    source: 'CareLoop service level: consult report within 7 business days of the visit',
+  };
+}
+
+/** The referrer closes the loop within 3 business days of the report (see {@link referralReportDue}). */
+export function referralCloseDue(reportAt: Temporal.Instant, ctx: ClockContext): Deadline {
+  return {
+    due: endOfDay(addBusinessDays(day(reportAt, ctx), 3, ctx.calendar), ctx.timeZone).toInstant(),
+    rule: 'referral-close',
+    source: 'CareLoop service level: close the loop within 3 business days of the report',
+  };
+}
+
+/** A stalled referral (a stage past its service level) is followed up within one business day of being noticed. */
+export function referralStalledFollowUp(noticedAt: Temporal.Instant, ctx: ClockContext): Deadline {
+  return {
+    due: endOfDay(addBusinessDays(day(noticedAt, ctx), 1, ctx.calendar), ctx.timeZone).toInstant(),
+    rule: 'referral-stalled',
+    source: 'CareLoop service level: follow up a stalled referral within one business day',
   };
 }

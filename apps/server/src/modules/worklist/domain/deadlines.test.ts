@@ -7,7 +7,10 @@ import {
   careGapOutreach,
   noShowFollowUp,
   priorAuthorizationDecision,
+  referralCloseDue,
+  referralReportDue,
   referralServiceLevel,
+  referralStalledFollowUp,
   tcmFaceToFaceVisit,
   tcmInteractiveContact,
 } from './deadline-rules.ts';
@@ -241,5 +244,33 @@ describe('no-show follow-up (CareLoop service level)', () => {
     const d = noShowFollowUp(at(missed, 'America/Chicago'), chicago);
     expect(local(d.due, 'America/Chicago')).toBe(due);
     expect(d.rule).toBe('no-show-follow-up');
+  });
+});
+
+describe('referral report and close-out (CareLoop service levels)', () => {
+  test.each([
+    ['seen Monday → report by the next Tuesday', '2026-11-16T10:00', '2026-11-25T23:59:59.999-06:00'],
+    [
+      'seen Friday before Thanksgiving week → 7 business days skip the holiday',
+      '2026-11-20T10:00',
+      '2026-12-02T23:59:59.999-06:00',
+    ],
+  ])('%s', (_name, seen, due) => {
+    expect(local(referralReportDue(at(seen, 'America/Chicago'), chicago).due, 'America/Chicago')).toBe(due);
+  });
+
+  test('the loop closes within 3 business days of the report', () => {
+    const d = referralCloseDue(at('2026-11-25T16:00', 'America/Chicago'), chicago);
+    expect(local(d.due, 'America/Chicago')).toBe('2026-12-01T23:59:59.999-06:00');
+    expect(d.rule).toBe('referral-close');
+  });
+});
+
+describe('referralStalledFollowUp', () => {
+  test('is due at the end of the next business day, across a weekend', () => {
+    // Friday 2026-11-27 (the day after Thanksgiving is a business day) → Monday 2026-11-30.
+    const d = referralStalledFollowUp(at('2026-11-27T10:00', 'America/New_York'), newYork);
+    expect(local(d.due, 'America/New_York')).toBe('2026-11-30T23:59:59.999-05:00');
+    expect(d.rule).toBe('referral-stalled');
   });
 });

@@ -85,7 +85,7 @@ describe('worklist ranking', () => {
       expect(['routine', 'urgent', 'asap', 'stat']).toContain(t.priority);
       expect(t.weight).toBeGreaterThan(0);
     }
-    expect(Object.keys(TASK_TYPES)).toHaveLength(13);
+    expect(Object.keys(TASK_TYPES)).toHaveLength(14);
   });
 
   const priorityOrder: TaskPriority[] = ['routine', 'urgent', 'asap', 'stat'];

@@ -24,6 +24,7 @@ export const TASK_TYPES = {
   'review-remote-reading': { display: 'Review remote reading', priority: 'urgent', rule: null, weight: 35 },
   'care-gap-outreach': { display: 'Care-gap outreach', priority: 'routine', rule: 'care-gap-outreach', weight: 5 },
   escalation: { display: 'Escalation', priority: 'asap', rule: null, weight: 45 },
+  'incoming-referral': { display: 'Review incoming referral', priority: 'routine', rule: 'referral', weight: 35 },
 } as const satisfies Record<string, { display: string; priority: TaskPriority; rule: string | null; weight: number }>;
 
 export type TaskType = keyof typeof TASK_TYPES;
