@@ -21,6 +21,16 @@ export default defineConfig({
         extends: true,
         test: { name: 'db', include: ['apps/*/src/**/*.int.test.ts', 'apps/*/test/**/*.int.test.ts'] },
       },
+      {
+        // Browser journeys (issue #7): chromium against CareLoop as `npm start` runs it, on the production build.
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['apps/web/e2e/**/*.e2e.test.ts'],
+          globalSetup: ['apps/web/e2e/build.setup.ts'],
+          testTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -20,6 +20,7 @@ import { authRoutes, registerAuthContext, smartRoutes } from './platform/http/au
 import { registerErrorHandling, registerFhirContentTypes } from './platform/http/fhir-errors.ts';
 import { loggerOptions } from './platform/http/logging.ts';
 import { registerOps } from './platform/http/ops.ts';
+import { registerWorkbench } from './platform/http/workbench.ts';
 import type { JobQueue } from './platform/jobs/index.ts';
 import { linkKeyOf } from './platform/links/index.ts';
 import type { Store } from './platform/store/index.ts';
@@ -115,5 +116,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     baseUrl: config.baseUrl,
     ...(jobs ? { bulkExport: { db, store, clock, jobs, exportDir: config.exportDir, baseUrl: config.baseUrl } } : {}),
   });
+  await registerWorkbench(app, config.webDir);
   return app;
 }

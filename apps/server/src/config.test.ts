@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, describeSettings, loadConfig } from './config.ts';
 
@@ -26,6 +27,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 16 * 1024 * 1024,
       shutdownTimeoutMs: 10_000,
       exportDir: resolve('.careloop/export'),
+      webDir: fileURLToPath(new URL('../../web/dist', import.meta.url)),
       seedPatients: 200,
       jobsEnabled: true,
       sessionIdleMinutes: 15,

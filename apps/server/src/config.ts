@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { parseSmsUrl } from './platform/sms/index.ts';
@@ -18,6 +19,8 @@ const ConfigSchema = Type.Object({
   bodyLimitBytes: Type.Integer({ minimum: 1024 }),
   shutdownTimeoutMs: Type.Integer({ minimum: 0 }),
   exportDir: Type.String({ minLength: 1 }),
+  // The built web workbench (apps/web/dist), served at `/` when it holds an index.html.
+  webDir: Type.String({ minLength: 1 }),
   seedPatients: Type.Integer({ minimum: 0 }),
   jobsEnabled: Type.Boolean(),
   sessionIdleMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
@@ -65,6 +68,7 @@ const settings = [
   ['BODY_LIMIT_BYTES', 'bodyLimitBytes', String(16 * 1024 * 1024)],
   ['SHUTDOWN_TIMEOUT_MS', 'shutdownTimeoutMs', '10000'],
   ['CARELOOP_EXPORT_DIR', 'exportDir', '.careloop/export'],
+  ['WEB_DIR', 'webDir', ''],
   ['SEED_PATIENTS', 'seedPatients', '200'],
   ['JOBS_ENABLED', 'jobsEnabled', 'true'],
   ['SESSION_IDLE_MINUTES', 'sessionIdleMinutes', '15'],
@@ -104,6 +108,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   raw.baseUrl ??= `http://${raw.host === '0.0.0.0' ? 'localhost' : raw.host}:${port}`;
   raw.dataDir = resolve(String(raw.dataDir));
   raw.exportDir = resolve(String(raw.exportDir));
+  raw.webDir = resolve(String(raw.webDir ?? fileURLToPath(new URL('../../web/dist', import.meta.url))));
   const config = { ...raw, ...overrides };
   const errors = [...Value.Errors(ConfigSchema, config)];
   const problems = refinementProblems(config);

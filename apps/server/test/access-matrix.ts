@@ -354,6 +354,10 @@ export const MATRIX: Record<string, Entry> = {
   'GET /.well-known/jwks.json': {
     noPatientData: 'the public keys CareLoop signs its client assertions with (SMART backend services)',
   },
+  'GET /*': {
+    noPatientData:
+      'the web workbench: its static files and index.html; data comes only through the API (workbench e2e)',
+  },
   'GET /metrics': { noPatientData: 'counters by route pattern and status, no ids (ops.int.test)' },
   'GET /healthz': { noPatientData: 'liveness' },
   'GET /readyz': { noPatientData: 'readiness: database reachable, migrations current' },

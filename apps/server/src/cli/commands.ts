@@ -37,7 +37,7 @@ const start: Command = {
     });
     const db = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
     process.stdout.write(
-      `CareLoop is running on ${running.url} (FHIR API at ${running.url}/fhir/R4, database: ${db})\n`,
+      `CareLoop is running on ${running.url} (the workbench; FHIR API at ${running.url}/fhir/R4, database: ${db})\n`,
     );
     const stop = () => {
       running.close().then(() => process.exit(0));

@@ -1,0 +1,46 @@
+import { Center, Loader, Text } from '@mantine/core';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { WorklistPage } from '../modules/worklist/WorklistPage.tsx';
+import { AuthProvider, useAuth } from './auth.tsx';
+import { Layout } from './Layout.tsx';
+import { navigationFor } from './navigation.ts';
+import { SignIn } from './SignIn.tsx';
+
+function Routed() {
+  const { session } = useAuth();
+  if (session === undefined)
+    return (
+      <Center h="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  if (session === null || session.stage !== 'full') return <SignIn />;
+  const home = navigationFor(session.roles)[0]?.path;
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route path="/worklist" element={<WorklistPage />} />
+        <Route
+          path="*"
+          element={
+            home ? (
+              <Navigate to={home} replace />
+            ) : (
+              <Text>The workbench has no screens for your role in this version; use the API or the CLI.</Text>
+            )
+          }
+        />
+      </Route>
+    </Routes>
+  );
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <AuthProvider>
+        <Routed />
+      </AuthProvider>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,88 @@
+import { AppShell, Burger, Button, Group, Modal, NavLink, Text, Title } from '@mantine/core';
+import { useDisclosure, useIdle } from '@mantine/hooks';
+import { useEffect, useState } from 'react';
+import { Link, Outlet, useLocation } from 'react-router';
+import { api, lastServerContact } from '../lib/api.ts';
+import { useAuth } from './auth.tsx';
+import { navigationFor } from './navigation.ts';
+
+const WARN_SECONDS = 60;
+
+/**
+ * The frame around every screen: the navigation the user's roles allow, who is signed in, and the idle sign-out —
+ * a warning a minute before the server's idle limit, then signing out (the server would refuse the session anyway).
+ */
+export function Layout() {
+  const { session, signOut } = useAuth();
+  const [opened, { toggle, close }] = useDisclosure();
+  const location = useLocation();
+  const limit = (session?.idleTimeoutSeconds ?? 900) * 1000;
+  const idle = useIdle(Math.max(limit - WARN_SECONDS * 1000, 10_000), { initialState: false });
+  const [left, setLeft] = useState(WARN_SECONDS);
+
+  // A route change closes the menu on small screens.
+  const path = location.pathname;
+  useEffect(() => {
+    if (path) close();
+  }, [path, close]);
+  // Activity the server has not seen (reading, scrolling) keeps the session alive, at most once a minute.
+  useEffect(() => {
+    if (!idle && Date.now() - lastServerContact() > 60_000) void api('GET', '/auth/session').catch(() => undefined);
+  }, [idle]);
+  useEffect(() => {
+    if (!idle) return setLeft(WARN_SECONDS);
+    const started = Date.now();
+    const timer = setInterval(() => {
+      const remaining = WARN_SECONDS - Math.floor((Date.now() - started) / 1000);
+      setLeft(remaining);
+      if (remaining <= 0) void signOut('idle');
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [idle, signOut]);
+
+  const items = navigationFor(session?.roles ?? []);
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group>
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
+            <Title order={2} size="h4">
+              CareLoop
+            </Title>
+          </Group>
+          <Group>
+            <Text size="sm" aria-label="Signed in as">
+              {session?.username}
+            </Text>
+            <Button variant="default" size="xs" onClick={() => signOut()}>
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main">
+        {items.map((item) => (
+          <NavLink
+            key={item.path}
+            component={Link}
+            to={item.path}
+            label={item.label}
+            active={location.pathname.startsWith(item.path)}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+      <Modal opened={idle} onClose={() => undefined} withCloseButton={false} title="Are you still there?" centered>
+        <Text mb="md">For patients' privacy you will be signed out in {Math.max(left, 0)} seconds.</Text>
+        <Button onClick={() => api('GET', '/auth/session').catch(() => undefined)}>Stay signed in</Button>
+      </Modal>
+    </AppShell>
+  );
+}

@@ -1,0 +1,59 @@
+/** The worklist as the server answers it (`GET /fhir/R4/Task/$worklist`, docs/worklist.md), shaped for the screen. */
+export type WorkItem = Readonly<{
+  id: string;
+  type: string;
+  description: string;
+  priority: string;
+  status: string;
+  due?: string | undefined;
+  patient?: string | undefined;
+  owner?: string | undefined;
+  score: number;
+  reasons: readonly string[];
+}>;
+
+type Coding = { code?: string; display?: string };
+type TaskResource = {
+  id: string;
+  code?: { coding?: Coding[]; text?: string };
+  description?: string;
+  priority?: string;
+  status: string;
+  restriction?: { period?: { end?: string } };
+  for?: { reference?: string };
+  owner?: { reference?: string };
+};
+export type WorklistBundle = {
+  total?: number;
+  entry?: { resource?: TaskResource; search?: { score?: number; extension?: { valueString?: string }[] } }[];
+};
+
+export function workItems(bundle: WorklistBundle): WorkItem[] {
+  return (bundle.entry ?? []).flatMap((e) => {
+    const t = e.resource;
+    if (!t) return [];
+    return [
+      {
+        id: t.id,
+        type: t.code?.text ?? t.code?.coding?.[0]?.display ?? t.code?.coding?.[0]?.code ?? 'Task',
+        description: t.description ?? '',
+        priority: t.priority ?? 'routine',
+        status: t.status,
+        due: t.restriction?.period?.end,
+        patient: t.for?.reference,
+        owner: t.owner?.reference,
+        score: e.search?.score ?? 0,
+        reasons: (e.search?.extension ?? []).flatMap((x) => (x.valueString ? [x.valueString] : [])),
+      },
+    ];
+  });
+}
+
+type HumanName = { given?: string[]; family?: string; text?: string };
+export type PatientSummary = { id: string; name?: HumanName[]; birthDate?: string };
+
+/** "Given Family", as the chart shows it. */
+export const displayName = (p: PatientSummary | undefined) => {
+  const n = p?.name?.[0];
+  return n?.text ?? ([...(n?.given ?? []), n?.family].filter(Boolean).join(' ') || 'Unnamed patient');
+};
