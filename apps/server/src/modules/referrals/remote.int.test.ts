@@ -7,7 +7,7 @@ import { eventually } from '../../../test/smtp-inbox.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { registerClient } from '../../platform/identity/index.ts';
 import { createUser } from '../../platform/identity/users.ts';
-import { remoteTaskOf, SOURCE } from './model.ts';
+import { remoteTaskOf, SOURCE, stageTimes } from './model.ts';
 import {
   advance,
   CARDIOLOGY,
@@ -113,6 +113,7 @@ describe('a referral to another CareLoop server over FHIR', () => {
     // Accepted on B, read back on A.
     expect((await advance(bCard, remoteId, 'accepted')).statusCode).toBe(200);
     expect(await sync(offer)).toBe('accepted');
+    expect(await sync(offer)).toBe('accepted');
 
     // Scheduled on B with the visit it booked there.
     const start = new Date(Date.parse(clock.now().toString()) + 7 * 86_400_000).toISOString();
@@ -133,8 +134,8 @@ describe('a referral to another CareLoop server over FHIR', () => {
     expect(scheduled.statusCode, scheduled.body).toBe(200);
     expect(await sync(offer)).toBe('scheduled');
 
+    // Seen and the report both happen on B before A reads again: A applies both steps, in order.
     expect((await advance(bCard, remoteId, 'seen')).statusCode).toBe(200);
-    expect(await sync(offer)).toBe('seen');
 
     // The consult note, written on B, comes back to A with the report-received step.
     const note = await bCard.request('POST', `${R4}/DocumentReference`, {
@@ -153,6 +154,7 @@ describe('a referral to another CareLoop server over FHIR', () => {
     expect(reported.statusCode, reported.body).toBe(200);
     expect(await sync(offer)).toBe('report-received');
     const here = (await a.coord.request('GET', `${R4}/Task/${offer}`)).json<Task>();
+    expect([...stageTimes(here).keys()]).toEqual(['sent', 'accepted', 'scheduled', 'seen', 'report-received']);
     const reportRef = here.output?.find((o) => o.type.text === 'report')?.valueReference?.reference as string;
     const copied = await a.coord.request('GET', `${R4}/${reportRef}`);
     expect(copied.statusCode, copied.body).toBe(200);

@@ -15,8 +15,8 @@ import { fhirClient, type OutboundKey, RemoteError } from '../../platform/fhir-c
 import type { Store, StoreTx } from '../../platform/store/index.ts';
 import { advanceOffer } from './advance.ts';
 import { channelFor } from './create.ts';
-import { isStage, refusal, STAGE_SYSTEM } from './domain/lifecycle.ts';
-import { EXT, remoteTaskOf, SOURCE, serviceRequestOf, stageOf } from './model.ts';
+import { isStage, pathTo, refusal, STAGE_SYSTEM, type Stage } from './domain/lifecycle.ts';
+import { EXT, remoteTaskOf, SOURCE, serviceRequestOf, stageOf, stageTimes } from './model.ts';
 
 /** Endpoint extensions saying how CareLoop is known at the remote server and to whom referrals go there. */
 export const ENDPOINT_EXT = {
@@ -195,14 +195,32 @@ export async function syncOffer(deps: RemoteDeps, offerId: string): Promise<stri
   if (res.status !== 200) throw new RemoteError(`the receiving server answered ${res.status} for the referral's Task`);
   const remote = res.body as Task;
   const stage = remote.businessStatus?.coding?.find((c) => c.system === STAGE_SYSTEM)?.code;
-  if (!isStage(stage) || stage === stageOf(offer) || refusal(stageOf(offer), stage, 'receiver')) return stageOf(offer);
+  // Every step the receiver made since the last read, in order (a poll may have missed some).
+  const steps = isStage(stage) ? stepsSince(stageOf(offer), remote, stage) : undefined;
+  if (!isStage(stage) || !steps?.length) return stageOf(offer);
   let report: string | undefined;
   if (stage === 'report-received') report = await copyReport(deps, client, remote, offer);
   const now = deps.now();
-  await deps.store.transaction((tx) =>
-    advanceOffer(tx, offerId, stage, 'receiver', { reason: remote.statusReason?.text, report, remote: true }, { now }),
-  );
+  await deps.store.transaction(async (tx) => {
+    for (const step of steps) {
+      const last = step === stage;
+      const details = { reason: last ? remote.statusReason?.text : undefined, report: last ? report : undefined };
+      await advanceOffer(tx, offerId, step, 'receiver', { ...details, remote: true }, { now });
+    }
+  });
   return stage;
+}
+
+/**
+ * The stages the receiver went through from `from` to `to`: as its Task's history records them when it keeps one (a
+ * CareLoop receiver does) and that is a run the lifecycle allows, else the shortest run the lifecycle allows.
+ */
+function stepsSince(from: Stage, remote: Task, to: Stage): Stage[] | undefined {
+  const history = [...stageTimes(remote).keys()];
+  const i = history.lastIndexOf(from);
+  const recorded = i >= 0 ? history.slice(i + 1) : [];
+  const allowed = recorded.every((s, k) => !refusal(k ? (recorded[k - 1] as Stage) : from, s, 'receiver'));
+  return recorded.length && recorded.at(-1) === to && allowed ? recorded : pathTo(from, to, 'receiver');
 }
 
 /** The consult report the receiver linked, copied here (with where it came from) and linked to the offer. */

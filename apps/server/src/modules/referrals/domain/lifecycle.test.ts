@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { FINAL, nextStages, type Party, refusal, type Stage, TASK_STATUS } from './lifecycle.ts';
+import { FINAL, nextStages, type Party, pathTo, refusal, type Stage, TASK_STATUS } from './lifecycle.ts';
 
 const stages = Object.keys(TASK_STATUS) as Stage[];
 const parties: Party[] = ['referrer', 'receiver', 'system'];
@@ -46,5 +46,21 @@ describe('the referral lifecycle', () => {
     );
     for (const s of stages.filter((x) => !FINAL.has(x) && x !== 'report-received'))
       expect(nextStages(s, 'referrer').some((n) => n === 'cancelled' || n === 'withdrawn')).toBe(true);
+  });
+});
+
+describe('pathTo: a receiver that moved several stages between two reads', () => {
+  test.each([
+    ['sent', 'scheduled', ['accepted', 'scheduled']],
+    ['sent', 'report-received', ['accepted', 'report-received']],
+    ['received', 'seen', ['accepted', 'seen']],
+    ['accepted', 'accepted', []],
+    ['sent', 'declined', ['declined']],
+  ] as const)('%s → %s', (from, to, path) => {
+    expect(pathTo(from, to, 'receiver')).toEqual(path);
+  });
+  test('none where the receiver cannot go', () => {
+    expect(pathTo('declined', 'accepted', 'receiver')).toBeUndefined();
+    expect(pathTo('report-received', 'closed', 'receiver')).toBeUndefined();
   });
 });

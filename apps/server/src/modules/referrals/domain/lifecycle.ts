@@ -100,3 +100,26 @@ export const nextStages = (from: Stage, by: Party): Stage[] =>
   (Object.entries(NEXT[from]) as [Stage, readonly Party[]][]).filter(([, who]) => who.includes(by)).map(([s]) => s);
 
 export const isStage = (code: string | undefined): code is Stage => code !== undefined && Object.hasOwn(NEXT, code);
+
+/**
+ * The shortest run of steps `by` may make from `from` to `to` (e.g. sent → accepted → scheduled), or undefined when
+ * there is none: how a remote receiver's progress is applied when it moved more than one stage between two reads.
+ */
+export function pathTo(from: Stage, to: Stage, by: Party): Stage[] | undefined {
+  const previous = new Map<Stage, Stage>();
+  const queue: Stage[] = [from];
+  while (queue.length > 0) {
+    const at = queue.shift() as Stage;
+    if (at === to) {
+      const path: Stage[] = [];
+      for (let s: Stage = to; s !== from; s = previous.get(s) as Stage) path.unshift(s);
+      return path;
+    }
+    for (const next of nextStages(at, by))
+      if (next !== from && !previous.has(next)) {
+        previous.set(next, at);
+        queue.push(next);
+      }
+  }
+  return undefined;
+}
