@@ -55,7 +55,11 @@ export function visitTypeOf(service: HealthcareService, code: string | undefined
 
 const busyByActor = (busy: readonly { actor: string; start: number; end: number }[]) => {
   const out = new Map<string, Interval[]>();
-  for (const b of busy) out.set(b.actor, [...(out.get(b.actor) ?? []), { start: b.start, end: b.end }]);
+  for (const b of busy) {
+    const list = out.get(b.actor);
+    if (list) list.push({ start: b.start, end: b.end });
+    else out.set(b.actor, [{ start: b.start, end: b.end }]);
+  }
   return out;
 };
 
@@ -78,6 +82,8 @@ type Search = Readonly<{
   free: ReadonlyMap<string, Interval[]>;
   /** Schedule id → its bookable. */
   bySchedule: ReadonlyMap<string, Bookable>;
+  /** The candidates of a role at a site (or in a language), built once per search. */
+  pools: Map<string, { id: string; free: Interval[] }[]>;
   window: Interval;
 }>;
 
@@ -99,12 +105,21 @@ function practitionerSlots(s: Search, p: Bookable, language: string | undefined)
   if (language && !p.languages.includes(language)) roles.push('interpreter');
   const of = (b: Bookable) => ({ id: b.schedule, free: s.free.get(b.schedule) ?? [] });
   const candidates: Record<string, { id: string; free: Interval[] }[]> = { practitioner: [of(p)] };
-  for (const role of roles.slice(1))
-    candidates[role] = s.bookables
-      .filter(
-        (b) => b.role === role && (role === 'interpreter' ? b.languages.includes(language ?? '') : b.site === p.site),
-      )
-      .map(of);
+  // The same list for every practitioner of a site (or every interpreter of a language): findSlots derives its
+  // starts once per list.
+  for (const role of roles.slice(1)) {
+    const key = `${role}|${role === 'interpreter' ? language : p.site}`;
+    let pool = s.pools.get(key);
+    if (!pool) {
+      pool = s.bookables
+        .filter(
+          (b) => b.role === role && (role === 'interpreter' ? b.languages.includes(language ?? '') : b.site === p.site),
+        )
+        .map(of);
+      s.pools.set(key, pool);
+    }
+    candidates[role] = pool;
+  }
   if (roles.some((r) => (candidates[r]?.length ?? 0) === 0)) return [];
   const zone = site?.timeZone ?? 'UTC';
   const windows = input.windows.length
@@ -179,6 +194,7 @@ export async function findAppointments(
       sites,
       free: freeTime(bookables, busy, window),
       bySchedule: new Map(bookables.map((b) => [b.schedule, b])),
+      pools: new Map(),
       window,
     };
     const candidates = bookables

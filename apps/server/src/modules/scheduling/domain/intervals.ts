@@ -14,10 +14,21 @@ export type Interval = Readonly<{ start: number; end: number }>;
 
 /** The normalized form of any list of intervals: empty ones dropped, sorted, overlapping and touching ones merged. */
 export function normalize(list: readonly Interval[]): Interval[] {
+  if (isNormalized(list)) return list as Interval[];
   const sorted = list.filter((i) => i.end > i.start).sort((a, b) => a.start - b.start);
   const out: Interval[] = [];
   for (const i of sorted) pushMerged(out, i);
   return out;
+}
+
+/** Whether a list is already normalized (one linear pass; most lists handed around are). */
+function isNormalized(list: readonly Interval[]): boolean {
+  for (let k = 0; k < list.length; k++) {
+    const i = list[k] as Interval;
+    if (!(i.end > i.start)) return false;
+    if (k > 0 && i.start <= (list[k - 1] as Interval).end) return false;
+  }
+  return true;
 }
 
 /** Appends `i` to a normalized list being built in start order, merging it with the last interval when they meet. */

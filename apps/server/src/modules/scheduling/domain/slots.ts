@@ -83,6 +83,33 @@ function startsInside(inside: readonly Interval[], length: number, before: numbe
   return out;
 }
 
+/**
+ * Searches for many practitioners share their rooms, equipment and interpreters (the same candidate lists, the same
+ * free-time arrays): what is derived from them — a resource's possible starts, a role's union — is computed once per
+ * array and kept while the array lives. The inputs are readonly, so a cached answer stays right.
+ */
+const startsMemo = new WeakMap<readonly Interval[], Map<string, Interval[]>>();
+const unionMemo = new WeakMap<readonly CandidateResource[], Map<string, Interval[]>>();
+
+function memo<K extends object>(
+  cache: WeakMap<K, Map<string, Interval[]>>,
+  of: K,
+  key: string,
+  make: () => Interval[],
+) {
+  let byKey = cache.get(of);
+  if (!byKey) {
+    byKey = new Map();
+    cache.set(of, byKey);
+  }
+  let value = byKey.get(key);
+  if (!value) {
+    value = make();
+    byKey.set(key, value);
+  }
+  return value;
+}
+
 /** Moves `cursor[k]` past the start sets that end before `t` and says whether the next one holds `t`: O(1) amortized. */
 function holds(starts: readonly Interval[], cursor: number[], k: number, t: number): boolean {
   let c = cursor[k]!;
@@ -91,7 +118,12 @@ function holds(starts: readonly Interval[], cursor: number[], k: number, t: numb
   return c < starts.length && starts[c]!.start <= t;
 }
 
-type RoleStarts = Readonly<{ role: string; ids: readonly string[]; starts: readonly (readonly Interval[])[] }>;
+type RoleStarts = Readonly<{
+  role: string;
+  ids: readonly string[];
+  starts: readonly (readonly Interval[])[];
+  list: readonly CandidateResource[];
+}>;
 
 function checkSearch(s: SlotSearch) {
   const { type } = s;
@@ -132,13 +164,22 @@ export function findSlots(search: SlotSearch): Slot[] {
     return {
       role,
       ids: list.map((c) => c.id),
-      starts: list.map((c) => startsInside(normalize(c.free), length, before, after)),
+      starts: list.map((c) =>
+        memo(startsMemo, c.free, `${length}/${before}/${after}`, () =>
+          startsInside(normalize(c.free), length, before, after),
+        ),
+      ),
+      list,
     };
   });
   let feasible: Interval[] = startsInside([{ start: search.earliest, end: search.horizonEnd }], length, 0, 0);
   if (search.patientWindows)
     feasible = intersect(feasible, startsInside(normalize(search.patientWindows), length, 0, 0));
-  for (const r of roles) feasible = intersect(feasible, unionAll(r.starts));
+  for (const r of roles)
+    feasible = intersect(
+      feasible,
+      memo(unionMemo, r.list, `${length}/${before}/${after}`, () => unionAll(r.starts)),
+    );
 
   const origin = search.gridOrigin ?? 0;
   const cursors = roles.map((r) => r.starts.map(() => 0));
