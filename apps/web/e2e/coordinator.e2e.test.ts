@@ -49,7 +49,7 @@ async function signInFirstTime(page: Page, username: string): Promise<void> {
 }
 
 describe.skipIf(!hasChromium)('the coordinator', () => {
-  test('signs in with MFA enrolment, sees the ranked worklist with reasons, claims and completes a task', async () => {
+  test('signs in with MFA enrolment, works the ranked worklist, opens a patient, is asked why before an unrelated chart', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     const started = Date.now();
@@ -82,6 +82,28 @@ describe.skipIf(!hasChromium)('the coordinator', () => {
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Task completed.');
     await expect.poll(() => rows.count()).toBe(before - 1);
     expect(await rows.first().locator('td').nth(1).textContent()).not.toBe(title);
+
+    // The patient view: from the worklist, the patient's header, timeline and lists.
+    const patientLink = rows.first().getByRole('link');
+    await expect.poll(() => patientLink.textContent()).not.toBe('Loading…');
+    const patientName = (await patientLink.textContent()) ?? '';
+    await patientLink.click();
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1, name: patientName }).count(), { timeout: 15_000 })
+      .toBe(1);
+    await expect.poll(() => page.getByRole('heading', { name: 'Timeline' }).count()).toBe(1);
+    expect(await page.getByRole('region', { name: 'Patient header' }).textContent()).toMatch(/Primary coordinator/);
+    await expectAccessible(page, 'patient view');
+    await screenshot(page, 'patient-view');
+
+    // A chart outside one's relationships asks for a reason first (here an address that is no one's: nothing opens).
+    await page.goto(`${careloop.url}/patients/not-a-patient-here`);
+    await expect.poll(() => page.getByText('This patient is not on your caseload').count()).toBe(1);
+    await expectAccessible(page, 'break the glass');
+    await page.getByLabel('Reason for access').fill('Patient called in distress; covering for a colleague.');
+    await page.getByRole('button', { name: /Break the glass/ }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('No chart could be opened');
+    await screenshot(page, 'break-the-glass');
 
     // Signing out leaves nothing about patients in the browser's storage.
     await page.getByRole('button', { name: 'Sign out' }).click();

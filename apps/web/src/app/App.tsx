@@ -1,5 +1,7 @@
 import { Center, Loader, Text } from '@mantine/core';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { PatientPage } from '../modules/patients/PatientPage.tsx';
+import { PatientSearch } from '../modules/patients/PatientSearch.tsx';
 import { WorklistPage } from '../modules/worklist/WorklistPage.tsx';
 import { AuthProvider, useAuth } from './auth.tsx';
 import { Layout } from './Layout.tsx';
@@ -20,6 +22,8 @@ function Routed() {
     <Routes>
       <Route element={<Layout />}>
         <Route path="/worklist" element={<WorklistPage />} />
+        <Route path="/patients" element={<PatientSearch />} />
+        <Route path="/patients/:id" element={<PatientPage />} />
         <Route
           path="*"
           element={

@@ -4,7 +4,10 @@ export type NavItem = Readonly<{ path: string; label: string; roles: readonly st
 const STAFF = ['supervisor', 'care-coordinator', 'clinician'];
 
 /** Every screen the workbench has, in menu order. */
-const SCREENS: readonly NavItem[] = [{ path: '/worklist', label: 'My worklist', roles: STAFF }];
+const SCREENS: readonly NavItem[] = [
+  { path: '/worklist', label: 'My worklist', roles: STAFF },
+  { path: '/patients', label: 'Patients', roles: STAFF },
+];
 
 /** The screens a user with these roles may open. */
 export const navigationFor = (roles: readonly string[]): NavItem[] =>

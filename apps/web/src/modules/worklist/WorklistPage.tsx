@@ -15,6 +15,7 @@ import {
 import { useHotkeys } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { ApiError, api, parameters } from '../../lib/api.ts';
 import { formatDateTime, fromNow } from '../../lib/format.ts';
 import { type Action, ActionDialog } from './ActionDialog.tsx';
@@ -173,7 +174,15 @@ export function WorklistPage() {
                   <Text fw={600}>{item.type}</Text>
                   <Text size="sm">{item.description}</Text>
                 </Table.Td>
-                <Table.Td>{displayName(patients.data?.get(item.patient ?? ''))}</Table.Td>
+                <Table.Td>
+                  {item.patient?.startsWith('Patient/') ? (
+                    <Link to={`/patients/${item.patient.slice(8)}`}>
+                      {patients.data ? displayName(patients.data.get(item.patient)) : 'Loading…'}
+                    </Link>
+                  ) : (
+                    '—'
+                  )}
+                </Table.Td>
                 <Table.Td>
                   {item.due ? (
                     <Text
