@@ -49,7 +49,7 @@ async function signInFirstTime(page: Page, username: string): Promise<void> {
 }
 
 describe.skipIf(!hasChromium)('the coordinator', () => {
-  test('signs in with MFA enrolment, works the ranked worklist, opens a patient, is asked why before an unrelated chart', async () => {
+  test('signs in with MFA enrolment, works the ranked worklist, opens a patient, books a visit, is asked why before an unrelated chart', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     const started = Date.now();
@@ -95,6 +95,22 @@ describe.skipIf(!hasChromium)('the coordinator', () => {
     expect(await page.getByRole('region', { name: 'Patient header' }).textContent()).toMatch(/Primary coordinator/);
     await expectAccessible(page, 'patient view');
     await screenshot(page, 'patient-view');
+
+    // Booking a follow-up from the chart: constraints, the best times with their reasons, one click to book.
+    await page.getByRole('link', { name: 'Book a visit' }).click();
+    await page.getByLabel(/^Service/).first().click();
+    await page
+      .getByRole('option', { name: /Cardio/i })
+      .first()
+      .click();
+    await page.getByRole('button', { name: 'Find times' }).click();
+    const times = page.getByTestId('proposal');
+    await expect.poll(() => times.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => times.first().locator('li').count()).toBeGreaterThan(0);
+    await expectAccessible(page, 'find a time');
+    await screenshot(page, 'book-visit');
+    await times.first().getByRole('button', { name: 'Book' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 15_000 }).toContain('is booked for');
 
     // A chart outside one's relationships asks for a reason first (here an address that is no one's: nothing opens).
     await page.goto(`${careloop.url}/patients/not-a-patient-here`);

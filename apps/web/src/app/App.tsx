@@ -2,6 +2,7 @@ import { Center, Loader, Text } from '@mantine/core';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { PatientPage } from '../modules/patients/PatientPage.tsx';
 import { PatientSearch } from '../modules/patients/PatientSearch.tsx';
+import { BookVisit } from '../modules/scheduling/BookVisit.tsx';
 import { WorklistPage } from '../modules/worklist/WorklistPage.tsx';
 import { AuthProvider, useAuth } from './auth.tsx';
 import { Layout } from './Layout.tsx';
@@ -24,6 +25,7 @@ function Routed() {
         <Route path="/worklist" element={<WorklistPage />} />
         <Route path="/patients" element={<PatientSearch />} />
         <Route path="/patients/:id" element={<PatientPage />} />
+        <Route path="/patients/:id/book" element={<BookVisit />} />
         <Route
           path="*"
           element={

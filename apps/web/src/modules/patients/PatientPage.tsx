@@ -15,7 +15,7 @@ import {
 } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { ApiError, api } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { type Chart, chartOf } from './model.ts';
@@ -45,10 +45,10 @@ export function PatientPage() {
     return <BreakTheGlass patient={id} broke={broke} onBroke={() => setBroke(true)} />;
   if (chart.error) return <Alert color="red">{(chart.error as Error).message}</Alert>;
   if (!chart.data) return <BreakTheGlass patient={id} broke={broke} onBroke={() => setBroke(true)} />;
-  return <ChartView chart={chart.data} />;
+  return <ChartView chart={chart.data} id={id} />;
 }
 
-function ChartView({ chart }: { chart: Chart }) {
+function ChartView({ chart, id }: { chart: Chart; id: string }) {
   const h = chart.header;
   return (
     <Stack>
@@ -69,6 +69,9 @@ function ChartView({ chart }: { chart: Chart }) {
             </Text>
           </div>
           <Group gap="xs">
+            <Button component={Link} to={`/patients/${id}/book`} size="xs">
+              Book a visit
+            </Button>
             {h.interpreter && <Badge color="grape">Interpreter needed</Badge>}
             {h.risk !== undefined && (
               <Badge color={h.risk >= 0.5 ? 'red' : h.risk >= 0.2 ? 'yellow' : 'gray'}>
