@@ -98,7 +98,10 @@ describe.skipIf(!hasChromium)('the coordinator', () => {
 
     // Booking a follow-up from the chart: constraints, the best times with their reasons, one click to book.
     await page.getByRole('link', { name: 'Book a visit' }).click();
-    await page.getByLabel(/^Service/).first().click();
+    await page
+      .getByLabel(/^Service/)
+      .first()
+      .click();
     await page
       .getByRole('option', { name: /Cardio/i })
       .first()
