@@ -31,10 +31,10 @@ afterAll(async () => {
 const totp = (secret: string) =>
   new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.replace(/\s+/g, '')) }).generate();
 
-async function signInFirstTime(page: Page, username: string): Promise<void> {
+async function signInFirstTime(page: Page, username: string, password = careloop.password): Promise<void> {
   await page.goto(careloop.url);
   await page.getByLabel('User name').fill(username);
-  await page.locator('input[name=password]').fill(careloop.password);
+  await page.locator('input[name=password]').fill(password);
   await expectAccessible(page, 'sign-in');
   await screenshot(page, 'sign-in');
   await page.getByRole('button', { name: 'Continue' }).click();
@@ -49,7 +49,7 @@ async function signInFirstTime(page: Page, username: string): Promise<void> {
 }
 
 describe.skipIf(!hasChromium)('the coordinator', () => {
-  test('signs in with MFA enrolment, works the ranked worklist, opens a patient, books a visit, is asked why before an unrelated chart', async () => {
+  test('signs in with MFA enrolment, works the ranked worklist, opens a patient, books a visit, refers and sees the referral accepted, is asked why before an unrelated chart', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     const started = Date.now();
@@ -114,6 +114,77 @@ describe.skipIf(!hasChromium)('the coordinator', () => {
     await screenshot(page, 'book-visit');
     await times.first().getByRole('button', { name: 'Book' }).click();
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 15_000 }).toContain('is booked for');
+
+    // A referral from the chart: reason, packet, a receiver found in the directory; then the receiver accepts it.
+    await page.getByRole('link', { name: 'Back to the patient' }).click();
+    await page.getByRole('link', { name: 'Refer', exact: true }).click();
+    await page
+      .getByLabel(/^Specialty/)
+      .first()
+      .click();
+    await page
+      .getByRole('option', { name: /Cardio/i })
+      .first()
+      .click();
+    await page.getByLabel(/^Reason for referral/).fill('New atrial fibrillation, rate not controlled.');
+    await page.getByRole('group', { name: 'Include in the packet' }).getByRole('checkbox').first().check();
+    await page.getByRole('button', { name: 'Find receivers' }).click();
+    const internal = page.getByTestId('receiver').filter({ hasText: 'on their CareLoop worklist' });
+    await expect.poll(() => internal.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await internal.locator('input[value^="PractitionerRole/"]').first().check();
+    await expectAccessible(page, 'refer');
+    await screenshot(page, 'refer');
+    await page.getByRole('button', { name: 'Send the referral' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Offered to 1 receiver');
+    await page.getByRole('link', { name: 'Open the referral board' }).click();
+    const sent = page.getByRole('region', { name: 'Waiting for an answer' }).getByTestId('referral-offer');
+    await expect.poll(() => sent.count()).toBe(1);
+    const receiver = await page.evaluate(async () => {
+      const res = await fetch('/fhir/R4/Task?code=http://hl7.org/fhir/CodeSystem/task-code|fulfill&_count=1', {
+        headers: { accept: 'application/fhir+json' },
+      });
+      const bundle = (await res.json()) as { entry: { resource: { owner: { reference: string } } }[] };
+      return bundle.entry[0]?.resource.owner.reference ?? '';
+    });
+    expect(receiver).toMatch(/^Practitioner\//);
+
+    // The administrator gives the receiving cardiologist an account; they sign in and accept on their board.
+    const admin = await (await browser.newContext()).newPage();
+    await signInFirstTime(admin, 'admin');
+    const created = await admin.evaluate(async (fhirReference) => {
+      const session = (await (await fetch('/auth/session')).json()) as { csrfToken: string };
+      const res = await fetch('/admin/users', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        body: JSON.stringify({
+          username: 'receiving-cardiologist',
+          roles: ['clinician'],
+          fhirReference,
+          password: 'Receiving-clinic-2026-passphrase',
+        }),
+      });
+      return res.status;
+    }, receiver);
+    expect(created).toBe(201);
+    const cardiologist = await (await browser.newContext()).newPage();
+    await signInFirstTime(cardiologist, 'receiving-cardiologist', 'Receiving-clinic-2026-passphrase');
+    await cardiologist.getByRole('link', { name: 'Referrals' }).click();
+    const incoming = cardiologist.getByRole('region', { name: 'Waiting for an answer' }).getByTestId('referral-offer');
+    await expect.poll(() => incoming.count()).toBe(1);
+    await expectAccessible(cardiologist, 'referral board');
+    await incoming.getByRole('button', { name: 'Accept' }).click();
+    await expect
+      .poll(() =>
+        cardiologist.getByRole('region', { name: 'Accepted and scheduled' }).getByTestId('referral-offer').count(),
+      )
+      .toBe(1);
+    await page.reload();
+    const accepted = page.getByRole('region', { name: 'Accepted and scheduled' }).getByTestId('referral-offer');
+    await expect.poll(() => accepted.count(), { timeout: 10_000 }).toBe(1);
+    expect(await accepted.first().textContent()).toContain('accepted');
+    await screenshot(page, 'referral-board');
+    await admin.context().close();
+    await cardiologist.context().close();
 
     // A chart outside one's relationships asks for a reason first (here an address that is no one's: nothing opens).
     await page.goto(`${careloop.url}/patients/not-a-patient-here`);

@@ -2,6 +2,8 @@ import { Center, Loader, Text } from '@mantine/core';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { PatientPage } from '../modules/patients/PatientPage.tsx';
 import { PatientSearch } from '../modules/patients/PatientSearch.tsx';
+import { ReferPage } from '../modules/referrals/ReferPage.tsx';
+import { ReferralBoard } from '../modules/referrals/ReferralBoard.tsx';
 import { BookVisit } from '../modules/scheduling/BookVisit.tsx';
 import { WorklistPage } from '../modules/worklist/WorklistPage.tsx';
 import { AuthProvider, useAuth } from './auth.tsx';
@@ -26,6 +28,8 @@ function Routed() {
         <Route path="/patients" element={<PatientSearch />} />
         <Route path="/patients/:id" element={<PatientPage />} />
         <Route path="/patients/:id/book" element={<BookVisit />} />
+        <Route path="/patients/:id/refer" element={<ReferPage />} />
+        <Route path="/referrals" element={<ReferralBoard />} />
         <Route
           path="*"
           element={

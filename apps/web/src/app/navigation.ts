@@ -7,6 +7,7 @@ const STAFF = ['supervisor', 'care-coordinator', 'clinician'];
 const SCREENS: readonly NavItem[] = [
   { path: '/worklist', label: 'My worklist', roles: STAFF },
   { path: '/patients', label: 'Patients', roles: STAFF },
+  { path: '/referrals', label: 'Referrals', roles: STAFF },
 ];
 
 /** The screens a user with these roles may open. */

@@ -72,6 +72,9 @@ function ChartView({ chart, id }: { chart: Chart; id: string }) {
             <Button component={Link} to={`/patients/${id}/book`} size="xs">
               Book a visit
             </Button>
+            <Button component={Link} to={`/patients/${id}/refer`} size="xs" variant="light">
+              Refer
+            </Button>
             {h.interpreter && <Badge color="grape">Interpreter needed</Badge>}
             {h.risk !== undefined && (
               <Badge color={h.risk >= 0.5 ? 'red' : h.risk >= 0.2 ? 'yellow' : 'gray'}>

@@ -1,0 +1,244 @@
+import {
+  Alert,
+  Button,
+  Card,
+  Checkbox,
+  Group,
+  List,
+  Loader,
+  Radio,
+  Select,
+  Stack,
+  Text,
+  Textarea,
+  Title,
+} from '@mantine/core';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { ApiError, api } from '../../lib/api.ts';
+import { packetItems, specialties } from './model.ts';
+
+type Found = {
+  entry?: {
+    resource: {
+      resourceType: string;
+      id: string;
+      name?: string;
+      practitioner?: { display?: string };
+      organization?: { display?: string };
+    };
+    search?: { extension?: { url: string; valueString?: string; valueCode?: string }[] };
+  }[];
+};
+const CHANNEL = 'https://careloop.dev/fhir/StructureDefinition/referral-channel';
+const CHANNEL_TEXT: Record<string, string> = {
+  internal: 'on their CareLoop worklist',
+  fhir: "to their practice's FHIR server",
+  email: 'by a secure link by e-mail',
+};
+
+/** Creating a referral: why, how urgent, what goes in the packet, and to whom — one receiver after another or at once. */
+export function ReferPage() {
+  const { id = '' } = useParams();
+  const [specialty, setSpecialty] = useState<string | null>(null);
+  const [packet, setPacket] = useState<string[]>([]);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [strategy, setStrategy] = useState('sequential');
+  const [searched, setSearched] = useState<string | undefined>();
+
+  const everything = useQuery({
+    queryKey: ['everything', id],
+    queryFn: () => api<{ entry?: { resource?: never }[] }>('GET', `/fhir/R4/Patient/${id}/$everything?_count=1000`),
+  });
+  const services = useQuery({
+    queryKey: ['services'],
+    queryFn: async () =>
+      (
+        await api<{ entry?: { resource: never }[] }>('GET', '/fhir/R4/HealthcareService?active=true&_count=100')
+      ).entry?.map((e) => e.resource) ?? [],
+  });
+  const receivers = useQuery({
+    queryKey: ['receivers', searched],
+    enabled: searched !== undefined,
+    queryFn: () =>
+      api<Found>(
+        'GET',
+        `/fhir/R4/ServiceRequest/$receivers?specialty=${encodeURIComponent(searched ?? '')}&patient=Patient/${id}&_count=10`,
+      ),
+  });
+  const refer = useMutation({
+    mutationFn: (form: { reason: string; urgency: string; note: string }) =>
+      api<{ entry?: { resource: { resourceType: string } }[] }>('POST', '/fhir/R4/ServiceRequest/$refer', {
+        resourceType: 'Parameters',
+        parameter: [
+          { name: 'patient', valueReference: { reference: `Patient/${id}` } },
+          { name: 'reason', valueString: form.reason },
+          { name: 'urgency', valueCode: form.urgency },
+          { name: 'specialty', valueString: specialty },
+          ...(form.note ? [{ name: 'note', valueString: form.note }] : []),
+          { name: 'strategy', valueCode: strategy },
+          ...packet.map((reference) => ({ name: 'packet', valueReference: { reference } })),
+          ...chosen.map((reference) => ({ name: 'receiver', valueReference: { reference } })),
+        ],
+      }),
+  });
+
+  if (refer.data)
+    return (
+      <Alert color="green" title="Referral sent" role="status">
+        <Text>
+          Offered to {chosen.length} receiver{chosen.length === 1 ? '' : 's'}
+          {chosen.length > 1 ? (strategy === 'parallel' ? ' at once' : ', one after another') : ''}. The patient is told
+          it went out.
+        </Text>
+        <Group mt="xs">
+          <Link to="/referrals">Open the referral board</Link>
+          <Link to={`/patients/${id}`}>Back to the patient</Link>
+        </Group>
+      </Alert>
+    );
+
+  const items = everything.data ? packetItems(everything.data) : [];
+  const groups = [...new Set(items.map((i) => i.group))];
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    refer.mutate({
+      reason: String(data.get('reason') ?? ''),
+      urgency: String(data.get('urgency') ?? 'routine'),
+      note: String(data.get('note') ?? ''),
+    });
+  };
+  const error = refer.error instanceof ApiError ? refer.error : undefined;
+  return (
+    <form onSubmit={submit}>
+      <Stack>
+        <Title order={1} size="h2">
+          Refer to a specialist
+        </Title>
+        <Card withBorder>
+          <Stack>
+            <Select
+              label="Specialty"
+              data={services.data ? specialties(services.data) : []}
+              placeholder={services.isPending ? 'Loading…' : 'Choose a specialty'}
+              value={specialty}
+              onChange={(v) => {
+                setSpecialty(v);
+                setChosen([]);
+              }}
+              searchable
+              required
+              error={error?.field === 'specialty' ? error.message : undefined}
+            />
+            <Textarea
+              name="reason"
+              label="Reason for referral"
+              required
+              autosize
+              minRows={2}
+              error={error?.field === 'reason' ? error.message : undefined}
+            />
+            <Select
+              name="urgency"
+              label="Urgency"
+              data={[
+                { value: 'routine', label: 'Routine' },
+                { value: 'urgent', label: 'Urgent' },
+                { value: 'asap', label: 'As soon as possible' },
+                { value: 'stat', label: 'Immediately (stat)' },
+              ]}
+              defaultValue="routine"
+              allowDeselect={false}
+            />
+            <Textarea name="note" label="Note to the receiver (optional)" autosize />
+          </Stack>
+        </Card>
+        <Card withBorder>
+          <Title order={2} size="h4" mb="xs">
+            Packet
+          </Title>
+          {everything.isPending && <Loader size="sm" aria-label="Loading the chart" />}
+          {everything.data && items.length === 0 && (
+            <Text>Nothing in the chart to include. The patient's coverage is always included.</Text>
+          )}
+          <Checkbox.Group value={packet} onChange={setPacket} label="Include in the packet">
+            <Stack gap="xs">
+              {groups.map((g) => (
+                <div key={g}>
+                  <Text fw={600}>{g}</Text>
+                  {items
+                    .filter((i) => i.group === g)
+                    .map((i) => (
+                      <Checkbox key={i.reference} value={i.reference} label={i.label} mt={4} />
+                    ))}
+                </div>
+              ))}
+            </Stack>
+          </Checkbox.Group>
+        </Card>
+        <Card withBorder>
+          <Title order={2} size="h4" mb="xs">
+            Receivers
+          </Title>
+          <Group>
+            <Button variant="light" disabled={!specialty} onClick={() => specialty && setSearched(specialty)}>
+              Find receivers
+            </Button>
+          </Group>
+          {receivers.isFetching && <Loader size="sm" aria-label="Finding receivers" />}
+          {receivers.data && (receivers.data.entry?.length ?? 0) === 0 && (
+            <Text mt="xs">No receiver offers this specialty.</Text>
+          )}
+          {receivers.data?.entry?.length ? (
+            <Checkbox.Group
+              value={chosen}
+              onChange={setChosen}
+              label="Most preferred first (in the order you tick them)"
+              mt="xs"
+            >
+              <Stack gap="xs" mt="xs">
+                {receivers.data.entry.map((e) => {
+                  const r = e.resource;
+                  const ref = `${r.resourceType}/${r.id}`;
+                  const channel = e.search?.extension?.find((x) => x.url === CHANNEL)?.valueCode ?? 'internal';
+                  const name = r.practitioner?.display ?? r.name ?? r.organization?.display ?? ref;
+                  const reasons = (e.search?.extension ?? []).flatMap((x) => (x.valueString ? [x.valueString] : []));
+                  return (
+                    <div key={ref} data-testid="receiver">
+                      <Checkbox value={ref} label={`${name} — ${CHANNEL_TEXT[channel] ?? channel}`} />
+                      {reasons.length > 0 && (
+                        <List size="xs" ml="xl">
+                          {reasons.map((x) => (
+                            <List.Item key={x}>{x}</List.Item>
+                          ))}
+                        </List>
+                      )}
+                    </div>
+                  );
+                })}
+              </Stack>
+            </Checkbox.Group>
+          ) : null}
+          <Radio.Group value={strategy} onChange={setStrategy} label="With more than one receiver" mt="md">
+            <Group mt="xs">
+              <Radio value="sequential" label="One after another" />
+              <Radio value="parallel" label="All at once; the first to accept wins" />
+            </Group>
+          </Radio.Group>
+        </Card>
+        {refer.error && (
+          <Alert color="red" role="alert">
+            {(refer.error as Error).message}
+          </Alert>
+        )}
+        <Group>
+          <Button type="submit" loading={refer.isPending} disabled={chosen.length === 0 || !specialty}>
+            Send the referral
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
