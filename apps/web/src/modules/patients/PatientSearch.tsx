@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../lib/api.ts';
-import { displayName, type PatientSummary } from '../worklist/model.ts';
+import { displayName, type Named as PatientSummary } from '../../lib/names.ts';
 
 /** Finding a patient by name among those one may see (the store decides), to open their chart. */
 export function PatientSearch() {

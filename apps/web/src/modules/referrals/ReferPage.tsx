@@ -17,6 +17,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, api } from '../../lib/api.ts';
+import { useServices } from '../../lib/names.ts';
 import { packetItems, specialties } from './model.ts';
 
 type Found = {
@@ -51,13 +52,7 @@ export function ReferPage() {
     queryKey: ['everything', id],
     queryFn: () => api<{ entry?: { resource?: never }[] }>('GET', `/fhir/R4/Patient/${id}/$everything?_count=1000`),
   });
-  const services = useQuery({
-    queryKey: ['services'],
-    queryFn: async () =>
-      (
-        await api<{ entry?: { resource: never }[] }>('GET', '/fhir/R4/HealthcareService?active=true&_count=100')
-      ).entry?.map((e) => e.resource) ?? [],
-  });
+  const services = useServices<never>();
   const receivers = useQuery({
     queryKey: ['receivers', searched],
     enabled: searched !== undefined,

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError, api } from '../../lib/api.ts';
 import { formatDateTime, fromNow } from '../../lib/format.ts';
-import { displayName, type PatientSummary } from '../worklist/model.ts';
+import { useNames } from '../../lib/names.ts';
 import { COLUMNS, OFFER_TOKEN, type Offer, offerOf } from './model.ts';
 
 /** The referral board: every offer one may see, by where it stands, stalled ones marked; the receiver answers here. */
@@ -22,36 +22,14 @@ export function ReferralBoard() {
       return (b.entry ?? []).map((e) => offerOf(e.resource, now));
     },
   });
-  const patientIds = [
-    ...new Set((offers.data ?? []).flatMap((o) => (o.patient?.startsWith('Patient/') ? [o.patient.slice(8)] : []))),
-  ];
-  const patients = useQuery({
-    queryKey: ['patients', patientIds],
-    enabled: patientIds.length > 0,
-    queryFn: async () => {
-      const b = await api<{ entry?: { resource: PatientSummary }[] }>(
-        'GET',
-        `/fhir/R4/Patient?_id=${patientIds.join(',')}&_elements=name&_count=${patientIds.length}`,
-      );
-      return new Map((b.entry ?? []).map((e) => [`Patient/${e.resource.id}`, displayName(e.resource)]));
-    },
-  });
-  const receiverIds = [
-    ...new Set(
-      (offers.data ?? []).flatMap((o) => (o.receiver.startsWith('Practitioner/') ? [o.receiver.slice(13)] : [])),
-    ),
-  ];
-  const receivers = useQuery({
-    queryKey: ['practitioners', receiverIds],
-    enabled: receiverIds.length > 0,
-    queryFn: async () => {
-      const b = await api<{ entry?: { resource: PatientSummary }[] }>(
-        'GET',
-        `/fhir/R4/Practitioner?_id=${receiverIds.join(',')}&_elements=name&_count=${receiverIds.length}`,
-      );
-      return new Map((b.entry ?? []).map((e) => [`Practitioner/${e.resource.id}`, displayName(e.resource)]));
-    },
-  });
+  const patients = useNames(
+    'Patient',
+    (offers.data ?? []).map((o) => o.patient),
+  );
+  const receivers = useNames(
+    'Practitioner',
+    (offers.data ?? []).map((o) => o.receiver),
+  );
   const step = useMutation({
     mutationFn: ({ offer, stage, reason }: { offer: string; stage: string; reason?: string }) =>
       api('POST', `/fhir/R4/Task/${offer}/$advance`, {
@@ -73,14 +51,14 @@ export function ReferralBoard() {
       <Group justify="space-between" gap={4}>
         <Text fw={600}>
           {o.patient ? (
-            <Link to={`/patients/${o.patient.slice(8)}`}>{patients.data?.get(o.patient) ?? 'Patient'}</Link>
+            <Link to={`/patients/${o.patient.slice(8)}`}>{patients?.get(o.patient) ?? 'Patient'}</Link>
           ) : (
             'Patient'
           )}
         </Text>
         <Badge variant="light">{o.stage}</Badge>
       </Group>
-      <Text size="sm">To {receivers.data?.get(o.receiver) ?? o.receiver}</Text>
+      <Text size="sm">To {receivers?.get(o.receiver) ?? o.receiver}</Text>
       {o.due && (
         <Text size="sm" c={o.stalled ? 'red.9' : undefined} fw={o.stalled ? 700 : undefined}>
           {o.stalled ? `Stalled: was due ${fromNow(o.due)}` : `Next step due ${fromNow(o.due)}`}

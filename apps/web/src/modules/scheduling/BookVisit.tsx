@@ -18,7 +18,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, api } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import { displayName, type PatientSummary } from '../worklist/model.ts';
+import { displayName, type Named as PatientSummary, useNames, useServices } from '../../lib/names.ts';
 import { type FindBundle, findQuery, type Proposal, proposals, WINDOWS } from './model.ts';
 
 type Service = { id: string; name?: string; type?: { text?: string; coding?: { display?: string }[] }[] };
@@ -37,31 +37,17 @@ export function BookVisit() {
     queryKey: ['patient', id],
     queryFn: () => api<PatientSummary>('GET', `/fhir/R4/Patient/${id}`),
   });
-  const services = useQuery({
-    queryKey: ['services'],
-    queryFn: async () =>
-      (
-        await api<{ entry?: { resource: Service }[] }>('GET', '/fhir/R4/HealthcareService?active=true&_count=100')
-      ).entry?.map((e) => e.resource) ?? [],
-  });
+  const services = useServices<Service>();
   const found = useQuery({
     queryKey: ['find', asked],
     enabled: asked !== undefined,
     retry: false,
     queryFn: async () => proposals(await api<FindBundle>('GET', `/fhir/R4/Appointment/$find?${asked}`)),
   });
-  const names = useQuery({
-    queryKey: ['practitioners', found.data?.map((p) => p.practitioner).join()],
-    enabled: (found.data?.length ?? 0) > 0,
-    queryFn: async () => {
-      const ids = [...new Set(found.data?.flatMap((p) => (p.practitioner ? [p.practitioner.slice(13)] : [])))];
-      const b = await api<{ entry?: { resource: PatientSummary }[] }>(
-        'GET',
-        `/fhir/R4/Practitioner?_id=${ids.join(',')}&_elements=name&_count=${ids.length}`,
-      );
-      return new Map((b.entry ?? []).map((e) => [`Practitioner/${e.resource.id}`, displayName(e.resource)]));
-    },
-  });
+  const names = useNames(
+    'Practitioner',
+    (found.data ?? []).map((p) => p.practitioner),
+  );
   const book = useMutation({
     mutationFn: (p: Proposal) =>
       api<{ id: string; start: string }>('POST', '/fhir/R4/Appointment/$book', p.appointment),
@@ -153,7 +139,7 @@ export function BookVisit() {
               <Table.Tr key={p.key} data-testid="proposal">
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(p.start)}</Table.Td>
                 <Table.Td>
-                  {(p.practitioner && names.data?.get(p.practitioner)) ?? 'Practitioner'}
+                  {(p.practitioner && names?.get(p.practitioner)) ?? 'Practitioner'}
                   {p.interpreter && <Text size="sm">with an interpreter</Text>}
                 </Table.Td>
                 <Table.Td>{p.site ?? 'Video'}</Table.Td>

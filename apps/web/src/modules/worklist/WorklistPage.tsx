@@ -18,8 +18,9 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError, api, parameters } from '../../lib/api.ts';
 import { formatDateTime, fromNow } from '../../lib/format.ts';
+import { useNames } from '../../lib/names.ts';
 import { type Action, ActionDialog } from './ActionDialog.tsx';
-import { displayName, type PatientSummary, type WorkItem, type WorklistBundle, workItems } from './model.ts';
+import { type WorkItem, type WorklistBundle, workItems } from './model.ts';
 
 type Owner = 'mine' | 'unassigned' | 'all';
 const PRIORITY_COLOR: Record<string, string> = { stat: 'red', asap: 'orange', urgent: 'yellow', routine: 'gray' };
@@ -49,20 +50,10 @@ export function WorklistPage() {
       workItems(await api<WorklistBundle>('GET', `/fhir/R4/Task/$worklist?owner=${owner}&_count=50`)),
   });
   const items = queue.data ?? [];
-  const patientIds = [
-    ...new Set(items.flatMap((i) => (i.patient?.startsWith('Patient/') ? [i.patient.slice(8)] : []))),
-  ];
-  const patients = useQuery({
-    queryKey: ['patients', patientIds],
-    enabled: patientIds.length > 0,
-    queryFn: async () => {
-      const b = await api<{ entry?: { resource: PatientSummary }[] }>(
-        'GET',
-        `/fhir/R4/Patient?_id=${patientIds.join(',')}&_elements=name,birthDate&_count=${patientIds.length}`,
-      );
-      return new Map((b.entry ?? []).map((e) => [`Patient/${e.resource.id}`, e.resource]));
-    },
-  });
+  const names = useNames(
+    'Patient',
+    items.map((i) => i.patient),
+  );
   const current: WorkItem | undefined = items[Math.min(selected, items.length - 1)];
 
   const act = useMutation({
@@ -177,7 +168,7 @@ export function WorklistPage() {
                 <Table.Td>
                   {item.patient?.startsWith('Patient/') ? (
                     <Link to={`/patients/${item.patient.slice(8)}`}>
-                      {patients.data ? displayName(patients.data.get(item.patient)) : 'Loading…'}
+                      {names ? (names.get(item.patient) ?? 'Unnamed patient') : 'Loading…'}
                     </Link>
                   ) : (
                     '—'

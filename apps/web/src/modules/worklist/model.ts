@@ -48,12 +48,3 @@ export function workItems(bundle: WorklistBundle): WorkItem[] {
     ];
   });
 }
-
-type HumanName = { given?: string[]; family?: string; text?: string };
-export type PatientSummary = { id: string; name?: HumanName[]; birthDate?: string };
-
-/** "Given Family", as the chart shows it. */
-export const displayName = (p: PatientSummary | undefined) => {
-  const n = p?.name?.[0];
-  return n?.text ?? ([...(n?.given ?? []), n?.family].filter(Boolean).join(' ') || 'Unnamed patient');
-};
