@@ -128,6 +128,13 @@ describe('sign-in', () => {
     expect((await patients(pat)).statusCode).toBe(200);
   });
 
+  test('the session says who the user is in the record, for the workbench', async () => {
+    const pat = await signIn(t.anonymous, clock, 'pat');
+    const res = await pat.request('GET', '/auth/session');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ stage: 'full', username: 'pat', roles: ['patient'], reference: 'Patient/pat' });
+  });
+
   test('a wrong password and an unknown account get the same answer, and both are audited as failed sign-ins', async () => {
     const before = (await auditRows('110122')).length;
     const wrong = await t.anonymous({

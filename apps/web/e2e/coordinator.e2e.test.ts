@@ -139,6 +139,8 @@ describe.skipIf(!hasChromium)('the coordinator', () => {
     await page.getByRole('link', { name: 'Open the referral board' }).click();
     const sent = page.getByRole('region', { name: 'Waiting for an answer' }).getByTestId('referral-offer');
     await expect.poll(() => sent.count()).toBe(1);
+    // Only the receiver answers an offer: the referrer's board offers no Accept.
+    expect(await sent.getByRole('button', { name: 'Accept' }).count()).toBe(0);
     const receiver = await page.evaluate(async () => {
       const res = await fetch('/fhir/R4/Task?code=http://hl7.org/fhir/CodeSystem/task-code|fulfill&_count=1', {
         headers: { accept: 'application/fhir+json' },

@@ -7,6 +7,8 @@ export type Session = Readonly<{
   stage: 'mfa' | 'enrol' | 'full';
   username: string;
   roles: readonly string[];
+  /** Who the user is in the record (`Practitioner/…`), when linked. */
+  reference?: string;
   csrfToken?: string;
   idleTimeoutSeconds: number;
 }>;

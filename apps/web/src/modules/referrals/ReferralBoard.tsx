@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Card, Group, Loader, SimpleGrid, Stack, Text, Tex
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { useAuth } from '../../app/auth.tsx';
 import { ApiError, api } from '../../lib/api.ts';
 import { formatDateTime, fromNow } from '../../lib/format.ts';
 import { useNames } from '../../lib/names.ts';
@@ -10,6 +11,8 @@ import { COLUMNS, OFFER_TOKEN, type Offer, offerOf } from './model.ts';
 /** The referral board: every offer one may see, by where it stands, stalled ones marked; the receiver answers here. */
 export function ReferralBoard() {
   const queryClient = useQueryClient();
+  const { session } = useAuth();
+  const mine = (o: Offer) => !!session?.reference && o.owner === session.reference;
   const [declining, setDeclining] = useState<string | undefined>();
   const offers = useQuery({
     queryKey: ['referral-offers'],
@@ -76,6 +79,7 @@ export function ReferralBoard() {
         </ul>
       </details>
       {(o.stage === 'sent' || o.stage === 'received') &&
+        mine(o) &&
         (declining === o.id ? (
           <form
             onSubmit={(e) => {
@@ -107,7 +111,7 @@ export function ReferralBoard() {
             </Button>
           </Group>
         ))}
-      {o.stage === 'report-received' && (
+      {o.stage === 'report-received' && !mine(o) && (
         <Button size="compact-sm" mt="xs" onClick={() => step.mutate({ offer: o.id, stage: 'closed' })}>
           Close the loop
         </Button>

@@ -109,6 +109,7 @@ describe('offerOf', () => {
   test('the receiver and the history', () => {
     const o = offerOf(task('accepted'), now);
     expect(o.receiver).toBe('Dr Heart');
+    expect(o.owner).toBe('Practitioner/dr');
     expect(o.history).toEqual([{ stage: 'sent', at: '2026-11-01T10:00:00Z' }]);
   });
 });

@@ -63,6 +63,8 @@ export type Offer = Readonly<{
   referral?: string | undefined;
   patient?: string | undefined;
   receiver: string;
+  /** The offer's owner (`Practitioner/…` for a receiver inside CareLoop). */
+  owner?: string | undefined;
   stage: string;
   due?: string | undefined;
   stalled: boolean;
@@ -92,6 +94,7 @@ export function offerOf(task: Resource, now: number): Offer {
     referral: (task.basedOn as { reference?: string }[] | undefined)?.[0]?.reference,
     patient: (task.for as { reference?: string } | undefined)?.reference,
     receiver: owner?.display ?? owner?.reference ?? 'Unknown receiver',
+    owner: owner?.reference,
     stage,
     due,
     stalled: !closed && stage !== 'draft' && !!due && Date.parse(due) < now,

@@ -86,10 +86,15 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
       entities: [],
       recorded: deps.clock.now().toString(),
     });
-  const view = (session: Pick<Session, 'stage' | 'username' | 'roles'>, csrfToken?: string) => ({
+  const view = (
+    session: Pick<Session, 'stage' | 'username' | 'roles'> & { fhirReference?: string | null },
+    csrfToken?: string,
+  ) => ({
     stage: session.stage,
     username: session.username,
     roles: session.roles,
+    // Who the user is in the record (Practitioner/…, Patient/…), so a page can tell its own work from others'.
+    ...(session.fhirReference ? { reference: session.fhirReference } : {}),
     ...(csrfToken ? { csrfToken } : {}),
     idleTimeoutSeconds: deps.limits.idleSeconds,
   });
@@ -121,7 +126,10 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
       if (stage === 'full')
         await audit(request, 'login', { reference: user.fhirReference, username: user.username }, true);
       setCookie(reply, opened.token);
-      return view({ stage, username: user.username, roles: user.roles }, opened.csrf);
+      return view(
+        { stage, username: user.username, roles: user.roles, fhirReference: user.fhirReference },
+        opened.csrf,
+      );
     },
   );
 
