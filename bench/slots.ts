@@ -45,12 +45,11 @@ import {
   type BenchPatient,
   buildWorld,
   firstDayFromNow,
-  type LoadReport,
-  loadSlotsWorld,
   SERVICE_ID,
   type SlotsPopulation,
   type World,
 } from './lib/slots-data.ts';
+import { type LoadReport, loadSlotsWorld } from './lib/slots-fhir.ts';
 import { type BaselineQuery, createSlotsBaseline, earliestPerPractitioner, earliestSlots } from './lib/slots-sql.ts';
 import { machineLine, mib, note, num, percent, percentile, printTable, since } from './lib/stats.ts';
 import { rng } from './lib/tasks.ts';

@@ -1,46 +1,24 @@
-import { type AddressInfo, createServer } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type Received, smtpInbox } from '../../../test/smtp-inbox.ts';
 import { createMailer, type Mailer } from '../../platform/mail/index.ts';
 import { appointmentCalendar } from './calendar.ts';
 import { reminderMessage } from './domain/reminders.ts';
 
 // A booking e-mail with its calendar invitation over real SMTP: an in-process smtp-server receives what nodemailer
 // sends, and the test reads the MIME structure back (RFC 2045/2046) to find the iTIP part (RFC 6047).
-type Received = { to: string; raw: string };
-const inbox: Received[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS', 'AUTH'],
-  logger: false,
-  onData(stream, session, callback) {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => {
-      inbox.push({
-        to: session.envelope.rcptTo.map((r) => r.address).join(','),
-        raw: Buffer.concat(chunks).toString(),
-      });
-      callback();
-    });
-  },
-});
+let smtp: Awaited<ReturnType<typeof smtpInbox>>;
+let inbox: Received[];
 let mailer: Mailer;
 
 beforeAll(async () => {
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-  await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', () => resolve()));
-  mailer = createMailer(`smtp://127.0.0.1:${port}`, 'Heights Clinic <no-reply@careloop.test>');
+  smtp = await smtpInbox();
+  inbox = smtp.inbox;
+  mailer = createMailer(smtp.url, 'Heights Clinic <no-reply@careloop.test>');
 });
 afterAll(async () => {
   mailer?.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
 });
 
 type Part = { headers: Record<string, string>; body: string; children: Part[] };
