@@ -27,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['apps/web/e2e/**/*.e2e.test.ts'],
-          globalSetup: ['apps/web/e2e/build.setup.ts'],
+          globalSetup: ['apps/web/e2e/setup.ts'],
           testTimeout: 120_000,
         },
       },

@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
+import './app/i18n.ts';
 
 // Answers are cached in memory only, briefly; nothing is persisted in the browser.
 // Darker shades than Mantine's default so white text on filled buttons meets WCAG AA contrast (4.5:1).

@@ -1,4 +1,5 @@
 import { Center, Loader, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { PatientPage } from '../modules/patients/PatientPage.tsx';
 import { PatientSearch } from '../modules/patients/PatientSearch.tsx';
@@ -12,11 +13,12 @@ import { navigationFor } from './navigation.ts';
 import { SignIn } from './SignIn.tsx';
 
 function Routed() {
+  const { t } = useTranslation();
   const { session } = useAuth();
   if (session === undefined)
     return (
       <Center h="100vh">
-        <Loader aria-label="Loading" />
+        <Loader aria-label={t('loading')} />
       </Center>
     );
   if (session === null || session.stage !== 'full') return <SignIn />;
@@ -30,16 +32,7 @@ function Routed() {
         <Route path="/patients/:id/book" element={<BookVisit />} />
         <Route path="/patients/:id/refer" element={<ReferPage />} />
         <Route path="/referrals" element={<ReferralBoard />} />
-        <Route
-          path="*"
-          element={
-            home ? (
-              <Navigate to={home} replace />
-            ) : (
-              <Text>The workbench has no screens for your role in this version; use the API or the CLI.</Text>
-            )
-          }
-        />
+        <Route path="*" element={home ? <Navigate to={home} replace /> : <Text>{t('noScreens')}</Text>} />
       </Route>
     </Routes>
   );

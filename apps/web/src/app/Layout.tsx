@@ -1,9 +1,11 @@
 import { AppShell, Burger, Button, Group, Modal, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure, useIdle } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 import { api, lastServerContact } from '../lib/api.ts';
 import { useAuth } from './auth.tsx';
+import { LanguagePicker } from './LanguagePicker.tsx';
 import { navigationFor } from './navigation.ts';
 
 const WARN_SECONDS = 60;
@@ -13,6 +15,7 @@ const WARN_SECONDS = 60;
  * a warning a minute before the server's idle limit, then signing out (the server would refuse the session anyway).
  */
 export function Layout() {
+  const { t } = useTranslation();
   const { session, signOut } = useAuth();
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
@@ -50,28 +53,29 @@ export function Layout() {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Group>
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.menu')} />
             <Title order={2} size="h4">
-              CareLoop
+              {t('name')}
             </Title>
           </Group>
           <Group>
-            <Text size="sm" aria-label="Signed in as">
+            <LanguagePicker />
+            <Text size="sm" aria-label={t('shell.signedInAs')}>
               {session?.username}
             </Text>
             <Button variant="default" size="xs" onClick={() => signOut()}>
-              Sign out
+              {t('shell.signOut')}
             </Button>
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Main">
+      <AppShell.Navbar p="xs" aria-label={t('nav.main')}>
         {items.map((item) => (
           <NavLink
             key={item.path}
             component={Link}
             to={item.path}
-            label={item.label}
+            label={t(`nav.${item.label}`)}
             active={location.pathname.startsWith(item.path)}
             // Filled: white on the dark primary shade, which keeps AA contrast when hovered too.
             variant="filled"
@@ -81,9 +85,9 @@ export function Layout() {
       <AppShell.Main>
         <Outlet />
       </AppShell.Main>
-      <Modal opened={idle} onClose={() => undefined} withCloseButton={false} title="Are you still there?" centered>
-        <Text mb="md">For patients' privacy you will be signed out in {Math.max(left, 0)} seconds.</Text>
-        <Button onClick={() => api('GET', '/auth/session').catch(() => undefined)}>Stay signed in</Button>
+      <Modal opened={idle} onClose={() => undefined} withCloseButton={false} title={t('shell.idleTitle')} centered>
+        <Text mb="md">{t('shell.idleBody', { count: Math.max(left, 0) })}</Text>
+        <Button onClick={() => api('GET', '/auth/session').catch(() => undefined)}>{t('shell.staySignedIn')}</Button>
       </Modal>
     </AppShell>
   );

@@ -1,11 +1,12 @@
-/** Dates and times in the user's own time zone and locale (the browser's). */
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+import { locale } from './i18n.ts';
 
-export const formatDateTime = (iso: string | undefined) => (iso ? dateTime.format(new Date(iso)) : '');
+/** Dates and times in the user's own time zone (the browser's) and in the locale of the language they chose. */
+export const formatDateTime = (iso: string | undefined) =>
+  iso ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '';
 
-/** "in 3 hours", "2 days ago": how far a moment is from now, in the largest whole unit. */
+/** "in 3 hours", "hace 2 días": how far a moment is from now, in the largest whole unit. */
 export function fromNow(iso: string, now = Date.now()): string {
+  const relative = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
   const minutes = Math.round((Date.parse(iso) - now) / 60_000);
   if (Math.abs(minutes) < 60) return relative.format(minutes, 'minute');
   const hours = Math.round(minutes / 60);
