@@ -84,6 +84,21 @@ describe('POST Organization/{id}/$rebalance', () => {
     // Ana: five patients at 1 point and one needing an interpreter at 1.5; Luis: one patient.
     expect(load('load', 'ana')).toBe(6.5);
     expect(load('load', 'luis')).toBe(1);
+    const ana = body.parameter?.find((p) => p.name === 'load' && ref(p, 'coordinator') === 'Practitioner/ana');
+    expect(
+      Object.fromEntries((ana?.part ?? []).slice(1).map((x) => [x.name, x.valueInteger ?? x.valueDecimal])),
+    ).toEqual({
+      patients: 6,
+      score: 6.5,
+      riskPoints: 0,
+      openTasks: 0,
+      overdueTasks: 0,
+      needsInterpreter: 1,
+      inTransition: 0,
+    });
+    // The team's average (6.5 + 1) / 2 and the target 15 % above it.
+    const value = (name: string) => body.parameter?.find((p) => p.name === name)?.valueDecimal;
+    expect([value('average'), value('target')]).toEqual([3.75, 4.31]);
     const suggested = moves(body);
     expect(suggested.length).toBeGreaterThan(0);
     expect(suggested.every((m) => ref(m, 'from') === 'Practitioner/ana' && ref(m, 'to') === 'Practitioner/luis')).toBe(
@@ -92,6 +107,10 @@ describe('POST Organization/{id}/$rebalance', () => {
     // The interpreter patient fills the gap best and Luis speaks Spanish.
     expect(ref(suggested[0] as ParametersParameter, 'patient')).toBe('Patient/p6');
     expect(suggested[0]?.part?.find((x) => x.name === 'why')?.valueString).toContain('speaks es');
+    const fact = (name: string) => suggested[0]?.part?.find((x) => x.name === name);
+    expect(fact('sharedLanguage')?.valueCode).toBe('es');
+    expect(fact('knownToReceiver')?.valueBoolean).toBe(false);
+    expect(fact('aboveAverage')?.valueDecimal).toBe(2.75);
     expect(load('loadAfter', 'ana')).toBeLessThan(6.5);
   });
 

@@ -120,17 +120,27 @@ const loadParts = (name: string, list: readonly Load[]): ParametersParameter[] =
       { name: 'coordinator', valueReference: { reference: l.coordinator } },
       { name: 'patients', valueInteger: l.patients },
       { name: 'score', valueDecimal: l.score },
+      { name: 'riskPoints', valueDecimal: l.riskPoints },
+      { name: 'openTasks', valueInteger: l.openTasks },
+      { name: 'overdueTasks', valueInteger: l.overdueTasks },
+      { name: 'needsInterpreter', valueInteger: l.needsInterpreter },
+      { name: 'inTransition', valueInteger: l.inTransition },
     ],
   }));
 
-/** The organization's coordinators' loads and the suggested moves, as FHIR Parameters. */
+/**
+ * The organization's coordinators' loads (with what each is made of), the team's average and target (the most a
+ * coordinator should carry), and the suggested moves, as FHIR Parameters.
+ */
 export async function suggestRebalance(store: Store, organization: string, now: Temporal.Instant): Promise<Parameters> {
   const { coordinators, patients } = await teamCaseload(store, organization, now);
-  const { moves, before, after } = rebalance(coordinators, patients);
+  const { moves, before, after, average, target } = rebalance(coordinators, patients);
   return {
     resourceType: 'Parameters',
     parameter: [
       { name: 'formula', valueString: LOAD_FORMULA },
+      { name: 'average', valueDecimal: average },
+      { name: 'target', valueDecimal: target },
       ...loadParts('load', before),
       ...moves.map((m: Move) => ({
         name: 'move',
@@ -140,6 +150,9 @@ export async function suggestRebalance(store: Store, organization: string, now: 
           { name: 'to', valueReference: { reference: m.to } },
           { name: 'load', valueDecimal: m.load },
           { name: 'why', valueString: m.why },
+          { name: 'aboveAverage', valueDecimal: m.aboveAverage },
+          { name: 'knownToReceiver', valueBoolean: m.knownToReceiver },
+          ...(m.sharedLanguage ? [{ name: 'sharedLanguage', valueCode: m.sharedLanguage }] : []),
         ],
       })),
       ...loadParts('loadAfter', after),

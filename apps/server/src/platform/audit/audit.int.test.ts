@@ -224,6 +224,30 @@ describe(`audit trail on ${engine}`, () => {
     expect(await verifyAuditChain(k)).toEqual({ ok: true, checked: total });
   });
 
+  test('an account not linked to a person is found by its user name, whether the event says `user:name` or `name`', async () => {
+    await inRolledBack(k, async (tx) => {
+      const unlinked = (i: number, display: string) =>
+        buildAuditEvent({
+          action: 'R',
+          subtype: 'read',
+          outcome: 'success',
+          agent: { display },
+          patients: ['Patient/a'],
+          entities: [],
+          recorded: new Date(base + (400 + i) * 3_600_000).toISOString(),
+        });
+      // A FHIR read names the account `user:night-nurse`; its sign-in and the administrators' changes `night-nurse`.
+      await appendAuditEvents(
+        tx,
+        [unlinked(0, 'user:night-nurse'), unlinked(1, 'night-nurse'), unlinked(2, 'user:other')],
+        clock,
+      );
+      expect((await searchAuditEvents(tx, { agent: 'night-nurse', count: 10 })).total).toBe(2);
+      expect((await searchAuditEvents(tx, { agent: 'user:night-nurse', count: 10 })).total).toBe(1);
+      expect((await searchAuditEvents(tx, { agent: 'nurse', count: 10 })).total).toBe(0);
+    });
+  });
+
   test('search by patient, user, action and time, sorted either way, paged with a total', async () => {
     const a = await searchAuditEvents(k, { patient: 'a', sort: 'asc', count: 1000 });
     expect(a.total).toBe(a.events.length);

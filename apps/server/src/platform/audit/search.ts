@@ -5,7 +5,7 @@ import type { Executor } from './append.ts';
 export type AuditQuery = Readonly<{
   /** `Patient/x` (a bare id is read as a Patient id). */
   patient?: string;
-  /** The requesting user's reference, e.g. `Practitioner/7`. */
+  /** The requesting user's reference, e.g. `Practitioner/7`, or an account's user name. */
   agent?: string;
   /** C, R, U, D or E. */
   action?: string;
@@ -27,7 +27,10 @@ const patientRef = (p: string) => (p.includes('/') ? p : `Patient/${p}`);
 function where(q: AuditQuery): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [sql`true`];
   if (q.patient !== undefined) parts.push(sql`patient_ids @> ARRAY[${patientRef(q.patient)}]::text[]`);
-  if (q.agent !== undefined) parts.push(sql`agent = ${q.agent}`);
+  // A bare user name also finds the events that name the account `user:{name}` (FHIR interactions of an account not
+  // linked to a person); sign-ins and administrators' changes name it `{name}`.
+  if (q.agent !== undefined)
+    parts.push(/[/:]/.test(q.agent) ? sql`agent = ${q.agent}` : sql`agent IN (${q.agent}, ${`user:${q.agent}`})`);
   if (q.action !== undefined) parts.push(sql`action = ${q.action}`);
   if (q.subtype !== undefined) parts.push(sql`subtype = ${q.subtype}`);
   if (q.from !== undefined) parts.push(sql`recorded >= ${q.from}::timestamptz`);

@@ -32,6 +32,48 @@ describe('patientLoad', () => {
   });
 });
 
+describe('loads', () => {
+  test('each score comes with what it is made of', () => {
+    const patients = [
+      p('x', 'a', { risk: 0.5, openTasks: 2, overdueTasks: 1, needsInterpreter: true, inTransition: true }),
+      p('y', 'a', { risk: 0.25, openTasks: 1 }),
+      p('z', 'b'),
+    ];
+    expect(loads(team, patients)).toEqual([
+      {
+        coordinator: 'a',
+        patients: 2,
+        score: 6.25,
+        riskPoints: 1.5,
+        openTasks: 3,
+        overdueTasks: 1,
+        needsInterpreter: 1,
+        inTransition: 1,
+      },
+      {
+        coordinator: 'b',
+        patients: 1,
+        score: 1,
+        riskPoints: 0,
+        openTasks: 0,
+        overdueTasks: 0,
+        needsInterpreter: 0,
+        inTransition: 0,
+      },
+      {
+        coordinator: 'c',
+        patients: 0,
+        score: 0,
+        riskPoints: 0,
+        openTasks: 0,
+        overdueTasks: 0,
+        needsInterpreter: 0,
+        inTransition: 0,
+      },
+    ]);
+  });
+});
+
 describe('rebalance', () => {
   test('a balanced team needs no move', () => {
     const patients = [...many('a', 3), ...many('b', 3), ...many('c', 3)];
@@ -40,9 +82,12 @@ describe('rebalance', () => {
 
   test('an overloaded coordinator gives the fewest patients needed to come within 15 % of the average', () => {
     const patients = [...many('a', 9), ...many('b', 3), ...many('c', 3)];
-    const { moves, after } = rebalance(team, patients);
+    const result = rebalance(team, patients);
+    const { moves, after } = result;
     // Average 5, limit 5.75: a must drop from 9 to 5, four moves of one point each.
+    expect(result).toMatchObject({ average: 5, target: 5.75 });
     expect(moves).toHaveLength(4);
+    expect(moves.map((m) => m.aboveAverage)).toEqual([4, 3, 2, 1]);
     expect(moves.every((m) => m.from === 'a')).toBe(true);
     expect(after.map((l) => l.score)).toEqual([5, 5, 5]);
   });
@@ -68,6 +113,7 @@ describe('rebalance', () => {
     expect(moves.length).toBeGreaterThan(0);
     expect(moves.every((m) => m.to === 'c')).toBe(true);
     expect(moves[0]?.why).toContain('speaks es');
+    expect(moves[0]).toMatchObject({ sharedLanguage: 'es', knownToReceiver: false });
   });
 
   test('among equal choices the patient goes to a coordinator already on their care team', () => {
@@ -80,6 +126,7 @@ describe('rebalance', () => {
     const { moves } = rebalance([team[0], team[1], { id: 'c', languages: ['en'] }] as Coordinator[], patients);
     expect(moves[0]).toMatchObject({ patient: 'knows-b', to: 'b' });
     expect(moves[0]?.why).toContain("already on the patient's care team");
+    expect(moves[0]).toMatchObject({ knownToReceiver: true, sharedLanguage: undefined });
   });
 
   test('nothing can move when no one else can take the patients', () => {

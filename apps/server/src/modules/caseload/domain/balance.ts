@@ -34,18 +34,59 @@ export function patientLoad(p: CaseloadPatient): number {
 export const LOAD_FORMULA =
   '1 per patient + 2 × risk + 0.25 per open task + 0.5 per overdue task + 0.5 if an interpreter is needed + 1 in a transition of care';
 
-export type Load = Readonly<{ coordinator: string; patients: number; score: number }>;
+/**
+ * A coordinator's load score and what it is made of, in the formula's terms: the supervisor sees why a score is high
+ * (many patients, high risk, overdue work…), not only that it is.
+ */
+export type Load = Readonly<{
+  coordinator: string;
+  patients: number;
+  score: number;
+  /** The risk part of the score: 2 × each patient's risk, summed. */
+  riskPoints: number;
+  openTasks: number;
+  overdueTasks: number;
+  /** Patients who need an interpreter. */
+  needsInterpreter: number;
+  /** Patients in a transition of care. */
+  inTransition: number;
+}>;
 
 const round = (n: number) => Math.round(n * 100) / 100;
+const sum = (list: readonly CaseloadPatient[], f: (p: CaseloadPatient) => number) =>
+  round(list.reduce((s, p) => s + f(p), 0));
 
 export function loads(coordinators: readonly Coordinator[], patients: readonly CaseloadPatient[]): Load[] {
   return coordinators.map((c) => {
     const mine = patients.filter((p) => p.coordinator === c.id);
-    return { coordinator: c.id, patients: mine.length, score: round(mine.reduce((s, p) => s + patientLoad(p), 0)) };
+    return {
+      coordinator: c.id,
+      patients: mine.length,
+      score: sum(mine, patientLoad),
+      riskPoints: sum(mine, (p) => 2 * Math.max(0, Math.min(1, p.risk))),
+      openTasks: sum(mine, (p) => p.openTasks),
+      overdueTasks: sum(mine, (p) => p.overdueTasks),
+      needsInterpreter: mine.filter((p) => p.needsInterpreter).length,
+      inTransition: mine.filter((p) => p.inTransition).length,
+    };
   });
 }
 
-export type Move = Readonly<{ patient: string; from: string; to: string; load: number; why: string }>;
+/**
+ * One suggested move and its reasons, both in words (`why`) and as facts a screen can put in its own words: how far
+ * the giver was above the team average when the move was chosen, whether the receiver is already on the patient's
+ * care team, and the language they share with the patient.
+ */
+export type Move = Readonly<{
+  patient: string;
+  from: string;
+  to: string;
+  load: number;
+  why: string;
+  aboveAverage: number;
+  knownToReceiver: boolean;
+  sharedLanguage?: string | undefined;
+}>;
 
 /** Whether `to` can take the patient: a patient who needs an interpreter or has a language goes to a speaker of it. */
 function canTake(to: Coordinator, p: CaseloadPatient): boolean {
@@ -66,15 +107,16 @@ export function rebalance(
   coordinators: readonly Coordinator[],
   patients: readonly CaseloadPatient[],
   options: { tolerance?: number; maxMoves?: number } = {},
-): { moves: Move[]; before: Load[]; after: Load[] } {
+): { moves: Move[]; before: Load[]; after: Load[]; average: number; target: number } {
   const tolerance = options.tolerance ?? 0.15;
   const before = loads(coordinators, patients);
-  if (coordinators.length < 2) return { moves: [], before, after: before };
+  const mean = coordinators.length ? before.reduce((a, l) => a + l.score, 0) / coordinators.length : 0;
+  const limit = mean * (1 + tolerance);
+  const team = { average: round(mean), target: round(limit) };
+  if (coordinators.length < 2) return { moves: [], before, after: before, ...team };
   const byId = new Map(coordinators.map((c) => [c.id, c]));
   const score = new Map(before.map((l) => [l.coordinator, l.score]));
   const owner = new Map(patients.map((p) => [p.id, p.coordinator]));
-  const mean = [...score.values()].reduce((a, b) => a + b, 0) / coordinators.length;
-  const limit = mean * (1 + tolerance);
   const moves: Move[] = [];
   const moved = new Set<string>();
   for (let i = 0; i < (options.maxMoves ?? patients.length); i++) {
@@ -102,14 +144,25 @@ export function rebalance(
     }
     if (!best) break;
     const load = patientLoad(best.p);
+    const knownToReceiver = best.p.knownPractitioners.includes(best.to.id);
+    const sharedLanguage = best.p.language && best.to.languages.includes(best.p.language) ? best.p.language : undefined;
     const why = [
       `${fromId} is ${round(fromLoad - mean)} above the team average ${round(mean)}`,
-      best.p.knownPractitioners.includes(best.to.id) ? `already on the patient's care team` : '',
-      best.p.language && best.to.languages.includes(best.p.language) ? `speaks ${best.p.language}` : '',
+      knownToReceiver ? `already on the patient's care team` : '',
+      sharedLanguage ? `speaks ${sharedLanguage}` : '',
     ]
       .filter((w) => w)
       .join('; ');
-    moves.push({ patient: best.p.id, from: fromId, to: best.to.id, load: round(load), why });
+    moves.push({
+      patient: best.p.id,
+      from: fromId,
+      to: best.to.id,
+      load: round(load),
+      why,
+      aboveAverage: round(fromLoad - mean),
+      knownToReceiver,
+      sharedLanguage,
+    });
     moved.add(best.p.id);
     owner.set(best.p.id, best.to.id);
     score.set(fromId, fromLoad - load);
@@ -119,7 +172,7 @@ export function rebalance(
     coordinators,
     patients.map((p) => ({ ...p, coordinator: owner.get(p.id) ?? p.coordinator })),
   );
-  return { moves, before, after };
+  return { moves, before, after, ...team };
 }
 
 function compare(a: readonly number[], b: readonly number[]): number {
