@@ -21,9 +21,25 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** axe-core on the page as it is now: no serious or critical accessibility violation. */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  // Let transitions end first (a dialog fading in has washed-out colours); spinners run forever and are left alone.
+  await page.evaluate(() => {
+    type Animations = {
+      getAnimations(): { effect: { getTiming(): { iterations?: number } } | null; finished: Promise<unknown> }[];
+    };
+    const doc = (globalThis as unknown as { document: Animations }).document;
+    return Promise.all(
+      doc
+        .getAnimations()
+        .filter((a) => a.effect?.getTiming().iterations !== Number.POSITIVE_INFINITY)
+        .map((a) => a.finished.catch(() => undefined)),
+    );
+  });
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const bad = result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary?.replace(/\s+/g, ' ')})`).join('; ')}`,
+    );
   expect(bad, `accessibility of ${screen}`).toEqual([]);
 }

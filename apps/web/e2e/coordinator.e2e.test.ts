@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { expectAccessible, screenshot } from './browser.ts';
-import { hasChromium, setUpJourney, signInFirstTime } from './journey.ts';
+import { choose, hasChromium, type SignInTexts, setUpJourney, signInFirstTime } from './journey.ts';
 
 // Issue #7's first journey, in Debian's chromium against CareLoop as `npm start` runs it (embedded database, demo
 // population, the production build): a coordinator signs in, enrols an authenticator, works the ranked queue.
@@ -62,14 +62,7 @@ describe.skipIf(!hasChromium)('the coordinator', () => {
 
     // Booking a follow-up from the chart: constraints, the best times with their reasons, one click to book.
     await page.getByRole('link', { name: 'Book a visit' }).click();
-    await page
-      .getByLabel(/^Service/)
-      .first()
-      .click();
-    await page
-      .getByRole('option', { name: /Cardio/i })
-      .first()
-      .click();
+    await choose(page, 'Service', /Cardio/i);
     await page.getByRole('button', { name: 'Find times' }).click();
     const times = page.getByTestId('proposal');
     await expect.poll(() => times.count(), { timeout: 20_000 }).toBeGreaterThan(0);
@@ -82,14 +75,7 @@ describe.skipIf(!hasChromium)('the coordinator', () => {
     // A referral from the chart: reason, packet, a receiver found in the directory; then the receiver accepts it.
     await page.getByRole('link', { name: 'Back to the patient' }).click();
     await page.getByRole('link', { name: 'Refer', exact: true }).click();
-    await page
-      .getByLabel(/^Specialty/)
-      .first()
-      .click();
-    await page
-      .getByRole('option', { name: /Cardio/i })
-      .first()
-      .click();
+    await choose(page, 'Specialty', /Cardio/i);
     await page.getByLabel(/^Reason for referral/).fill('New atrial fibrillation, rate not controlled.');
     await page.getByRole('group', { name: 'Include in the packet' }).getByRole('checkbox').first().check();
     await page.getByRole('button', { name: 'Find receivers' }).click();
@@ -167,6 +153,66 @@ describe.skipIf(!hasChromium)('the coordinator', () => {
     const stored = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length }));
     expect(stored).toEqual({ local: 0, session: 0 });
     console.log(`[e2e] worklist usable ${usableAfter} ms after the last sign-in step (ranked rows on screen)`);
+    await context.close();
+  });
+
+  test('in Spanish at tablet width: a browser in Spanish is answered in Spanish from the sign-in on — navigation, worklist, dates — fits the screen, and switches to English on request', async () => {
+    // An iPad Air held upright, its browser in Mexican Spanish; the demo clinician signs in for the first time.
+    const context = await journey.browser().newContext({ viewport: { width: 820, height: 1180 }, locale: 'es-MX' });
+    const page = await context.newPage();
+    const spanish: SignInTexts = {
+      userName: 'Nombre de usuario',
+      continue: 'Continuar',
+      showCode: 'Mostrar el código para escanear',
+      enrolCode: 'El código de 6 dígitos que muestra su aplicación',
+      confirm: 'Confirmar',
+      recoveryTitle: 'Guarde sus códigos de recuperación',
+      stored: /Ya los guardé/,
+    };
+    await signInFirstTime(page, journey.careloop.url, 'clinician', journey.careloop.password, false, spanish);
+    await page.waitForURL(/\/worklist$/);
+    expect(await page.locator('html').getAttribute('lang')).toBe('es');
+
+    // The navigation, behind the menu button if the navbar is folded away at this width.
+    const burger = page.getByRole('button', { name: 'Menú' });
+    if (await burger.isVisible()) await burger.click();
+    const nav = page.getByRole('navigation', { name: 'Principal' });
+    for (const screen of ['Mi lista de trabajo', 'Pacientes', 'Derivaciones'])
+      await expect.poll(() => nav.getByRole('link', { name: screen }).isVisible()).toBe(true);
+    if (await burger.isVisible()) await burger.click();
+
+    // The worklist: its title, the table's headers and actions, and the due dates as Spanish speakers write them.
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Mi lista de trabajo' }).count()).toBe(1);
+    await expect.poll(() => page.getByText('Teclas:').count()).toBe(1);
+    const rows = page.getByTestId('work-item');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const table = page.getByRole('table', { name: 'Tareas, las más importantes primero' });
+    for (const header of ['Tarea', 'Paciente', 'Vence', 'Por qué aquí', 'Acciones'])
+      expect(await table.getByRole('columnheader', { name: header }).count()).toBe(1);
+    // At this width the priority shows in the task's cell.
+    expect(await rows.first().locator('td').nth(1).innerText()).toMatch(
+      /^(rutinaria|urgente|prioritaria|inmediata)\n/i,
+    );
+    expect(await rows.first().getByRole('button', { name: 'Completar' }).count()).toBe(1);
+    const due = rows.locator('td:nth-child(4) p[title]');
+    await expect.poll(() => due.count()).toBeGreaterThan(0);
+    expect(await due.first().textContent()).toMatch(
+      /^(hace|dentro de|ayer|mañana|anteayer|pasado mañana|ahora|est[ae]) /,
+    );
+    expect(await due.first().getAttribute('title')).toMatch(
+      /^\d{1,2} (ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic) \d{4}/,
+    );
+
+    // Nothing wider than the screen, nothing inaccessible.
+    // (A string: this file is type-checked without the DOM's types.)
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await expectAccessible(page, 'worklist in Spanish at tablet width');
+    await screenshot(page, 'worklist-es-tablet');
+
+    // The language menu switches to English at once, for this tab.
+    await page.getByRole('combobox', { name: 'Idioma' }).selectOption('en');
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'My worklist' }).count()).toBe(1);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await context.close();
   });
 });

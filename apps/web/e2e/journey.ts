@@ -47,10 +47,32 @@ export function setUpJourney(patients = 200): Journey {
 const totp = (secret: string) =>
   new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.replace(/\s+/g, '')) }).generate();
 
+/** The words of the sign-in pages a first sign-in acts on, in the language the browser asks for. */
+export type SignInTexts = Readonly<{
+  userName: string;
+  continue: string;
+  showCode: string;
+  enrolCode: string;
+  confirm: string;
+  recoveryTitle: string;
+  stored: RegExp;
+}>;
+
+const ENGLISH: SignInTexts = {
+  userName: 'User name',
+  continue: 'Continue',
+  showCode: 'Show the code to scan',
+  enrolCode: 'The 6-digit code your app shows',
+  confirm: 'Confirm',
+  recoveryTitle: 'Keep your recovery codes',
+  stored: /I have stored them/,
+};
+
 /**
  * A first sign-in: password, authenticator enrolment (the key read from the page, the code computed here), recovery
- * codes acknowledged. Checks and photographs the sign-in and enrolment screens when `record` is set. Resolves with
- * the moment the last step was clicked, from which the first screen's readiness can be measured.
+ * codes acknowledged — by the pages' words in `texts` (English unless the browser asks for another language). Checks
+ * and photographs the sign-in and enrolment screens when `record` is set. Resolves with the moment the last step was
+ * clicked, from which the first screen's readiness can be measured.
  */
 export async function signInFirstTime(
   page: Page,
@@ -58,25 +80,32 @@ export async function signInFirstTime(
   username: string,
   password: string,
   record = false,
+  texts: SignInTexts = ENGLISH,
 ): Promise<number> {
   await page.goto(url);
-  await page.getByLabel('User name').fill(username);
+  await page.getByLabel(texts.userName).fill(username);
   await page.locator('input[name=password]').fill(password);
   if (record) {
     await expectAccessible(page, 'sign-in');
     await screenshot(page, 'sign-in');
   }
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('button', { name: 'Show the code to scan' }).click();
+  await page.getByRole('button', { name: texts.continue }).click();
+  await page.getByRole('button', { name: texts.showCode }).click();
   const secret = (await page.getByTestId('totp-secret').textContent()) ?? '';
   if (record) {
     await expectAccessible(page, 'authenticator enrolment');
     await screenshot(page, 'enrol-authenticator');
   }
-  await page.getByLabel('The 6-digit code your app shows').fill(totp(secret));
-  await page.getByRole('button', { name: 'Confirm' }).click();
-  await expect.poll(() => page.getByText('Keep your recovery codes').count()).toBe(1);
+  await page.getByLabel(texts.enrolCode).fill(totp(secret));
+  await page.getByRole('button', { name: texts.confirm }).click();
+  await expect.poll(() => page.getByText(texts.recoveryTitle).count()).toBe(1);
   const signedIn = Date.now();
-  await page.getByRole('button', { name: /I have stored them/ }).click();
+  await page.getByRole('button', { name: texts.stored }).click();
   return signedIn;
+}
+
+/** Picks an option of a searchable select (a Mantine combobox) by its label and the option's name. */
+export async function choose(page: Page, label: string, option: RegExp | string): Promise<void> {
+  await page.getByRole('combobox', { name: label }).click();
+  await page.getByRole('option', { name: option }).first().click();
 }

@@ -2,11 +2,11 @@ import { AppShell, Burger, Button, Group, Modal, NavLink, Text, Title } from '@m
 import { useDisclosure, useIdle } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Outlet, useLocation } from 'react-router';
+import { Link, Navigate, Outlet, useLocation } from 'react-router';
 import { api, lastServerContact } from '../lib/api.ts';
 import { useAuth } from './auth.tsx';
 import { LanguagePicker } from './LanguagePicker.tsx';
-import { navigationFor } from './navigation.ts';
+import { mayOpen, navigationFor } from './navigation.ts';
 
 const WARN_SECONDS = 60;
 
@@ -83,7 +83,11 @@ export function Layout() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
-        <Outlet />
+        {mayOpen(path, session?.roles ?? []) || items.length === 0 ? (
+          <Outlet />
+        ) : (
+          <Navigate to={items[0]?.path ?? '/'} replace />
+        )}
       </AppShell.Main>
       <Modal opened={idle} onClose={() => undefined} withCloseButton={false} title={t('shell.idleTitle')} centered>
         <Text mb="md">{t('shell.idleBody', { count: Math.max(left, 0) })}</Text>

@@ -3,6 +3,7 @@ import {
   Button,
   Code,
   Container,
+  Group,
   Image,
   List,
   Paper,
@@ -13,13 +14,16 @@ import {
   Title,
 } from '@mantine/core';
 import { type FormEvent, type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../lib/api.ts';
 import { type Session, useAuth } from './auth.tsx';
+import { LanguagePicker } from './LanguagePicker.tsx';
 
 type Enrolment = { secret: string; otpauthUri: string; qrSvg: string };
 
 /** Sign-in: password, then the authenticator code — or, the first time, enrolling an authenticator app. */
 export function SignIn() {
+  const { t } = useTranslation();
   const { session, accept, ended } = useAuth();
   const [error, setError] = useState<ApiError | undefined>();
   const [busy, setBusy] = useState(false);
@@ -34,7 +38,7 @@ export function SignIn() {
     try {
       await work();
     } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError('That did not work. Please try again.', 0));
+      setError(e instanceof ApiError ? e : new ApiError(t('common.tryAgain'), 0));
     } finally {
       setBusy(false);
     }
@@ -46,10 +50,8 @@ export function SignIn() {
 
   if (recoveryCodes && pending)
     return (
-      <Shell title="Keep your recovery codes">
-        <Text>
-          Each code signs you in once if you lose your phone. Store them somewhere safe; they are not shown again.
-        </Text>
+      <Shell title={t('signIn.recoveryTitle')}>
+        <Text>{t('signIn.recoveryBody')}</Text>
         <List spacing={2}>
           {recoveryCodes.map((c) => (
             <List.Item key={c}>
@@ -57,21 +59,21 @@ export function SignIn() {
             </List.Item>
           ))}
         </List>
-        <Button onClick={() => accept(pending)}>I have stored them — continue</Button>
+        <Button onClick={() => accept(pending)}>{t('signIn.recoveryStored')}</Button>
       </Shell>
     );
 
   if (stage === 'enrol')
     return (
-      <Shell title="Set up your authenticator">
+      <Shell title={t('signIn.enrolTitle')}>
         {!enrolment ? (
           <>
-            <Text>CareLoop needs a second step at sign-in. Use an authenticator app on your phone.</Text>
+            <Text>{t('signIn.enrolIntro')}</Text>
             <Button
               loading={busy}
               onClick={() => run(async () => setEnrolment(await api<Enrolment>('POST', '/auth/mfa/enrol')))}
             >
-              Show the code to scan
+              {t('signIn.showCode')}
             </Button>
           </>
         ) : (
@@ -90,23 +92,23 @@ export function SignIn() {
             <Stack>
               <Image
                 src={`data:image/svg+xml;utf8,${encodeURIComponent(enrolment.qrSvg)}`}
-                alt="QR code to scan with your authenticator app"
+                alt={t('signIn.qrAlt')}
                 w={200}
                 h={200}
               />
               <Text size="sm">
-                Or type this key: <Code data-testid="totp-secret">{enrolment.secret}</Code>
+                {t('signIn.typeKey')} <Code data-testid="totp-secret">{enrolment.secret}</Code>
               </Text>
               <TextInput
                 name="code"
-                label="The 6-digit code your app shows"
+                label={t('signIn.enrolCode')}
                 autoComplete="one-time-code"
                 inputMode="numeric"
                 required
                 error={error?.message}
               />
               <Button type="submit" loading={busy}>
-                Confirm
+                {t('signIn.confirm')}
               </Button>
             </Stack>
           </form>
@@ -116,7 +118,7 @@ export function SignIn() {
 
   if (stage === 'mfa')
     return (
-      <Shell title="Enter your code">
+      <Shell title={t('signIn.codeTitle')}>
         <form
           onSubmit={(e) => {
             const data = form(e);
@@ -129,13 +131,13 @@ export function SignIn() {
           <Stack>
             <TextInput
               name="code"
-              label="The 6-digit code from your authenticator app, or a recovery code"
+              label={t('signIn.code')}
               autoComplete="one-time-code"
               required
               error={error?.message}
             />
             <Button type="submit" loading={busy}>
-              Sign in
+              {t('signIn.signIn')}
             </Button>
           </Stack>
         </form>
@@ -143,9 +145,9 @@ export function SignIn() {
     );
 
   return (
-    <Shell title="Sign in to CareLoop">
-      {ended === 'idle' && <Alert color="blue">You were signed out after a period without activity.</Alert>}
-      {ended === 'expired' && <Alert color="blue">Your session ended. Please sign in again.</Alert>}
+    <Shell title={t('signIn.title')}>
+      {ended === 'idle' && <Alert color="blue">{t('signIn.endedIdle')}</Alert>}
+      {ended === 'expired' && <Alert color="blue">{t('signIn.endedExpired')}</Alert>}
       <form
         onSubmit={(e) => {
           const data = form(e);
@@ -160,18 +162,18 @@ export function SignIn() {
         }}
       >
         <Stack>
-          <TextInput name="username" label="User name" autoComplete="username" required />
+          <TextInput name="username" label={t('signIn.userName')} autoComplete="username" required />
           <PasswordInput
             name="password"
-            label="Password"
+            label={t('signIn.password')}
             autoComplete="current-password"
             required
             error={error?.message}
           />
           <Button type="submit" loading={busy}>
-            Continue
+            {t('signIn.continue')}
           </Button>
-          <Text size="sm">Forgot your password? Your administrator can send you a reset link.</Text>
+          <Text size="sm">{t('signIn.forgotPassword')}</Text>
         </Stack>
       </form>
     </Shell>
@@ -181,6 +183,10 @@ export function SignIn() {
 function Shell({ title, children }: { title: string; children: ReactNode }) {
   return (
     <Container size={420} py="xl" component="main">
+      {/* Before signing in too: the browser's language may not be the one the user reads best. */}
+      <Group justify="flex-end" mb="xs">
+        <LanguagePicker />
+      </Group>
       <Title order={1} size="h2" mb="md">
         {title}
       </Title>

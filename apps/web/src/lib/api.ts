@@ -1,3 +1,5 @@
+import i18next from 'i18next';
+
 /**
  * The one way the workbench talks to the server: same-origin fetch with the session cookie, the CSRF token on every
  * write, FHIR JSON under /fhir. A refusal becomes an ApiError in plain language with the field it concerns (the
@@ -23,20 +25,32 @@ type Outcome = {
   issue?: { details?: { text?: string }; diagnostics?: string; expression?: string[] }[];
 };
 
-const PLAIN: Record<number, string> = {
-  401: 'Your session has ended. Please sign in again.',
-  403: 'You do not have access to this.',
-  404: 'This could not be found. It may have been removed, or you may not have access to it.',
-  409: 'Someone else changed this a moment ago. The list has been refreshed; please try again.',
-  429: 'Too many attempts. Please wait a few minutes and try again.',
+type Plain =
+  | 'sessionEnded'
+  | 'forbidden'
+  | 'notFound'
+  | 'conflict'
+  | 'tooManyAttempts'
+  | 'serverError'
+  | 'unreachable'
+  | 'checkAndTryAgain';
+/** What a refusal means where the server gives no words of its own, by status (keys of the `app` catalogue's `common`). */
+const PLAIN: Record<number, Plain> = {
+  401: 'sessionEnded',
+  403: 'forbidden',
+  404: 'notFound',
+  409: 'conflict',
+  429: 'tooManyAttempts',
 };
+/** In the language the user chose, at the moment the error happens. */
+const plain = (key: Plain) => i18next.t(`common.${key}`);
 
 function errorOf(status: number, body: unknown): ApiError {
   const issue = (body as Outcome | undefined)?.issue?.[0];
   const text = issue?.details?.text ?? issue?.diagnostics;
   const field = issue?.expression?.[0];
-  if (status >= 500) return new ApiError('Something went wrong on our side. Please try again in a moment.', status);
-  return new ApiError(text ?? PLAIN[status] ?? 'That did not work. Please check and try again.', status, field);
+  if (status >= 500) return new ApiError(plain('serverError'), status);
+  return new ApiError(text ?? plain(PLAIN[status] ?? 'checkAndTryAgain'), status, field);
 }
 
 /** Listeners told when the server says the session is gone (the app then shows the sign-in page). */
@@ -66,7 +80,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
-    throw new ApiError('The server cannot be reached. Check the connection and try again.', 0);
+    throw new ApiError(plain('unreachable'), 0);
   }
   lastCall = Date.now();
   const text = await res.text();

@@ -4,6 +4,23 @@ import { locale } from './i18n.ts';
 export const formatDateTime = (iso: string | undefined) =>
   iso ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '';
 
+/** A calendar day (`2026-06-01`, no time zone) as "Jun 1" / "1 jun": the same day wherever the reader is. */
+export const formatDay = (day: string) =>
+  day
+    ? new Intl.DateTimeFormat(locale(), { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(
+        new Date(`${day}T00:00:00Z`),
+      )
+    : '';
+
+/** A figure in the reader's locale, with at most two decimals (12.5, 12,5). */
+export const formatNumber = (n: number) => new Intl.NumberFormat(locale(), { maximumFractionDigits: 2 }).format(n);
+
+/** A calendar date (YYYY-MM-DD, as a birth date) in the user's locale: the same day wherever they are. */
+export const formatDate = (date: string | undefined) =>
+  date && /^\d{4}-\d{2}-\d{2}$/.test(date)
+    ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`))
+    : (date ?? '');
+
 /** "in 3 hours", "hace 2 días": how far a moment is from now, in the largest whole unit. */
 export function fromNow(iso: string, now = Date.now()): string {
   const relative = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
@@ -13,3 +30,11 @@ export function fromNow(iso: string, now = Date.now()): string {
   if (Math.abs(hours) < 48) return relative.format(hours, 'hour');
   return relative.format(Math.round(hours / 24), 'day');
 }
+
+/** The local day of an instant; `exclusiveEnd` for a period's end, which belongs to the day before when at midnight. */
+export const formatDayOf = (iso: string | undefined, exclusiveEnd = false) =>
+  iso
+    ? new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }).format(
+        new Date(Date.parse(iso) - (exclusiveEnd ? 1 : 0)),
+      )
+    : '';

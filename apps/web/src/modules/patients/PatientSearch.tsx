@@ -1,12 +1,15 @@
 import { Alert, Button, Group, Loader, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../lib/api.ts';
+import { formatDate } from '../../lib/format.ts';
 import { displayName, type Named as PatientSummary } from '../../lib/names.ts';
 
 /** Finding a patient by name among those one may see (the store decides), to open their chart. */
 export function PatientSearch() {
+  const { t } = useTranslation('patients');
   const [name, setName] = useState('');
   const found = useQuery({
     queryKey: ['patient-search', name],
@@ -26,23 +29,23 @@ export function PatientSearch() {
   return (
     <Stack>
       <Title order={1} size="h2">
-        Patients
+        {t('search.title')}
       </Title>
       <form onSubmit={submit}>
         <Group align="flex-end">
-          <TextInput name="name" label="Name" description="At least two letters of a given or family name" />
-          <Button type="submit">Search</Button>
+          <TextInput name="name" label={t('search.name')} description={t('search.nameHint')} />
+          <Button type="submit">{t('search.search')}</Button>
         </Group>
       </form>
-      {found.isFetching && <Loader aria-label="Searching" />}
+      {found.isFetching && <Loader aria-label={t('search.searching')} />}
       {found.error && <Alert color="red">{(found.error as Error).message}</Alert>}
-      {found.data && found.data.length === 0 && <Alert color="gray">No patient you can see has that name.</Alert>}
+      {found.data && found.data.length === 0 && <Alert color="gray">{t('search.none')}</Alert>}
       {found.data && found.data.length > 0 && (
-        <Table aria-label="Patients found">
+        <Table aria-label={t('search.found')}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Born</Table.Th>
+              <Table.Th>{t('search.name')}</Table.Th>
+              <Table.Th>{t('search.born')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -51,7 +54,7 @@ export function PatientSearch() {
                 <Table.Td>
                   <Link to={`/patients/${p.id}`}>{displayName(p)}</Link>
                 </Table.Td>
-                <Table.Td>{p.birthDate}</Table.Td>
+                <Table.Td>{formatDate(p.birthDate)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -104,6 +104,7 @@ describe('chartOf', () => {
       age: 76,
       gender: 'female',
       language: 'Spanish',
+      languageCode: 'es',
       interpreter: true,
       risk: 0.7,
       coverage: ['Gulf Health Plan — Gold PPO'],
@@ -120,12 +121,69 @@ describe('chartOf', () => {
       { name: 'Dr Lee', role: 'Primary care physician' },
     ]);
   });
-  test('the timeline newest first; undated entries left out', () => {
+  test('the timeline newest first, each with its kind and status code; undated entries left out', () => {
     expect(chart?.timeline.map((t) => t.id)).toEqual(['Appointment/a1', 'Encounter/e1']);
     expect(chart?.timeline[1]?.title).toBe('inpatient');
+    expect(chart?.timeline.map((t) => [t.kind, t.status])).toEqual([
+      ['Appointment', 'booked'],
+      ['Encounter', 'finished'],
+    ]);
   });
   test('no chart without the patient', () => {
     expect(chartOf(bundle, 'missing', '2026-12-02')).toBeUndefined();
+  });
+});
+
+describe('chartOf where the record has no words of its own', () => {
+  // The page says these in the user's language: the model hands it keys (and the record's values), never English.
+  const bare = chartOf(
+    {
+      entry: [
+        { resource: { resourceType: 'Patient', id: 'p', name: [{ given: [] }] } },
+        { resource: { resourceType: 'Coverage', status: 'active', class: [{}] } },
+        { resource: { resourceType: 'CareTeam', status: 'active', participant: [{ member: {} }] } },
+        { resource: { resourceType: 'MedicationRequest', status: 'active' } },
+        {
+          resource: {
+            resourceType: 'Encounter',
+            id: 'e',
+            status: 'planned',
+            period: { start: '2026-12-06T09:00:00Z' },
+          },
+        },
+        {
+          resource: {
+            resourceType: 'ServiceRequest',
+            id: 'r1',
+            status: 'active',
+            authoredOn: '2026-12-05',
+            code: { text: 'Cardiology' },
+          },
+        },
+        { resource: { resourceType: 'ServiceRequest', id: 'r2', status: 'draft', authoredOn: '2026-12-04' } },
+        { resource: { resourceType: 'Task', id: 't', status: 'requested', authoredOn: '2026-12-03' } },
+        { resource: { resourceType: 'Communication', id: 'm', status: 'completed', sent: '2026-12-02T08:00:00Z' } },
+        { resource: { resourceType: 'Appointment', id: 'a', status: 'booked', start: '2026-12-01T10:00:00Z' } },
+      ],
+    },
+    'p',
+    '2026-12-02',
+  );
+  test('the patient, their coverage, the care team member and the medication', () => {
+    expect(bare?.header.name).toEqual({ said: 'unnamedPatient' });
+    expect(bare?.header.coverage).toEqual([{ said: 'coverageOnFile' }]);
+    expect(bare?.careTeam).toEqual([{ name: { said: 'unknownMember' }, role: '' }]);
+    expect(bare?.medications).toEqual([{ said: 'medication' }]);
+  });
+  test('each kind of timeline entry, a referral naming what it is for', () => {
+    expect(bare?.timeline.map((t) => [t.id, t.title, t.status])).toEqual([
+      ['Encounter/e', { said: 'encounter' }, 'planned'],
+      ['ServiceRequest/r1', { said: 'referralFor', values: { what: 'Cardiology' } }, 'active'],
+      ['ServiceRequest/r2', { said: 'referral' }, 'draft'],
+      ['Task/t', { said: 'task' }, 'requested'],
+      ['Communication/m', { said: 'message' }, 'completed'],
+      ['Appointment/a', { said: 'appointment' }, 'booked'],
+    ]);
   });
 });
 

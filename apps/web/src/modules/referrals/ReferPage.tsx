@@ -15,9 +15,11 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError, api } from '../../lib/api.ts';
 import { useServices } from '../../lib/names.ts';
+import { referralsMessages } from './messages.ts';
 import { packetItems, specialties } from './model.ts';
 
 type Found = {
@@ -33,14 +35,13 @@ type Found = {
   }[];
 };
 const CHANNEL = 'https://careloop.dev/fhir/StructureDefinition/referral-channel';
-const CHANNEL_TEXT: Record<string, string> = {
-  internal: 'on their CareLoop worklist',
-  fhir: "to their practice's FHIR server",
-  email: 'by a secure link by e-mail',
-};
+type Channel = keyof typeof referralsMessages.en.channel;
+const isChannel = (c: string): c is Channel => Object.hasOwn(referralsMessages.en.channel, c);
+const URGENCIES = ['routine', 'urgent', 'asap', 'stat'] as const;
 
 /** Creating a referral: why, how urgent, what goes in the packet, and to whom — one receiver after another or at once. */
 export function ReferPage() {
+  const { t } = useTranslation('referrals');
   const { id = '' } = useParams();
   const [specialty, setSpecialty] = useState<string | null>(null);
   const [packet, setPacket] = useState<string[]>([]);
@@ -81,15 +82,13 @@ export function ReferPage() {
 
   if (refer.data)
     return (
-      <Alert color="green" title="Referral sent" role="status">
+      <Alert color="green" title={t('refer.sent')} role="status">
         <Text>
-          Offered to {chosen.length} receiver{chosen.length === 1 ? '' : 's'}
-          {chosen.length > 1 ? (strategy === 'parallel' ? ' at once' : ', one after another') : ''}. The patient is told
-          it went out.
+          {t(strategy === 'parallel' ? 'refer.offeredAtOnce' : 'refer.offeredInTurn', { count: chosen.length })}
         </Text>
         <Group mt="xs">
-          <Link to="/referrals">Open the referral board</Link>
-          <Link to={`/patients/${id}`}>Back to the patient</Link>
+          <Link to="/referrals">{t('refer.openBoard')}</Link>
+          <Link to={`/patients/${id}`}>{t('refer.backToPatient')}</Link>
         </Group>
       </Alert>
     );
@@ -110,14 +109,14 @@ export function ReferPage() {
     <form onSubmit={submit}>
       <Stack>
         <Title order={1} size="h2">
-          Refer to a specialist
+          {t('refer.title')}
         </Title>
         <Card withBorder>
           <Stack>
             <Select
-              label="Specialty"
+              label={t('refer.specialty')}
               data={services.data ? specialties(services.data) : []}
-              placeholder={services.isPending ? 'Loading…' : 'Choose a specialty'}
+              placeholder={services.isPending ? t('refer.loading') : t('refer.chooseSpecialty')}
               value={specialty}
               onChange={(v) => {
                 setSpecialty(v);
@@ -129,7 +128,7 @@ export function ReferPage() {
             />
             <Textarea
               name="reason"
-              label="Reason for referral"
+              label={t('refer.reason')}
               required
               autosize
               minRows={2}
@@ -137,36 +136,34 @@ export function ReferPage() {
             />
             <Select
               name="urgency"
-              label="Urgency"
-              data={[
-                { value: 'routine', label: 'Routine' },
-                { value: 'urgent', label: 'Urgent' },
-                { value: 'asap', label: 'As soon as possible' },
-                { value: 'stat', label: 'Immediately (stat)' },
-              ]}
+              label={t('refer.urgency')}
+              data={URGENCIES.map((u) => ({ value: u, label: t(`urgency.${u}`) }))}
               defaultValue="routine"
               allowDeselect={false}
             />
-            <Textarea name="note" label="Note to the receiver (optional)" autosize />
+            <Textarea name="note" label={t('refer.note')} autosize />
           </Stack>
         </Card>
         <Card withBorder>
           <Title order={2} size="h4" mb="xs">
-            Packet
+            {t('refer.packet')}
           </Title>
-          {everything.isPending && <Loader size="sm" aria-label="Loading the chart" />}
-          {everything.data && items.length === 0 && (
-            <Text>Nothing in the chart to include. The patient's coverage is always included.</Text>
-          )}
-          <Checkbox.Group value={packet} onChange={setPacket} label="Include in the packet">
+          {everything.isPending && <Loader size="sm" aria-label={t('refer.loadingChart')} />}
+          {everything.data && items.length === 0 && <Text>{t('refer.packetEmpty')}</Text>}
+          <Checkbox.Group value={packet} onChange={setPacket} label={t('refer.include')}>
             <Stack gap="xs">
               {groups.map((g) => (
                 <div key={g}>
-                  <Text fw={600}>{g}</Text>
+                  <Text fw={600}>{t(`packet.${g}`)}</Text>
                   {items
                     .filter((i) => i.group === g)
                     .map((i) => (
-                      <Checkbox key={i.reference} value={i.reference} label={i.label} mt={4} />
+                      <Checkbox
+                        key={i.reference}
+                        value={i.reference}
+                        label={i.label ?? t('packet.untitledDocument')}
+                        mt={4}
+                      />
                     ))}
                 </div>
               ))}
@@ -175,24 +172,17 @@ export function ReferPage() {
         </Card>
         <Card withBorder>
           <Title order={2} size="h4" mb="xs">
-            Receivers
+            {t('refer.receivers')}
           </Title>
           <Group>
             <Button variant="light" disabled={!specialty} onClick={() => specialty && setSearched(specialty)}>
-              Find receivers
+              {t('refer.findReceivers')}
             </Button>
           </Group>
-          {receivers.isFetching && <Loader size="sm" aria-label="Finding receivers" />}
-          {receivers.data && (receivers.data.entry?.length ?? 0) === 0 && (
-            <Text mt="xs">No receiver offers this specialty.</Text>
-          )}
+          {receivers.isFetching && <Loader size="sm" aria-label={t('refer.finding')} />}
+          {receivers.data && (receivers.data.entry?.length ?? 0) === 0 && <Text mt="xs">{t('refer.noReceivers')}</Text>}
           {receivers.data?.entry?.length ? (
-            <Checkbox.Group
-              value={chosen}
-              onChange={setChosen}
-              label="Most preferred first (in the order you tick them)"
-              mt="xs"
-            >
+            <Checkbox.Group value={chosen} onChange={setChosen} label={t('refer.preference')} mt="xs">
               <Stack gap="xs" mt="xs">
                 {receivers.data.entry.map((e) => {
                   const r = e.resource;
@@ -202,7 +192,10 @@ export function ReferPage() {
                   const reasons = (e.search?.extension ?? []).flatMap((x) => (x.valueString ? [x.valueString] : []));
                   return (
                     <div key={ref} data-testid="receiver">
-                      <Checkbox value={ref} label={`${name} — ${CHANNEL_TEXT[channel] ?? channel}`} />
+                      <Checkbox
+                        value={ref}
+                        label={`${name} — ${isChannel(channel) ? t(`channel.${channel}`) : channel}`}
+                      />
                       {reasons.length > 0 && (
                         <List size="xs" ml="xl">
                           {reasons.map((x) => (
@@ -216,10 +209,10 @@ export function ReferPage() {
               </Stack>
             </Checkbox.Group>
           ) : null}
-          <Radio.Group value={strategy} onChange={setStrategy} label="With more than one receiver" mt="md">
+          <Radio.Group value={strategy} onChange={setStrategy} label={t('refer.strategy')} mt="md">
             <Group mt="xs">
-              <Radio value="sequential" label="One after another" />
-              <Radio value="parallel" label="All at once; the first to accept wins" />
+              <Radio value="sequential" label={t('refer.sequential')} />
+              <Radio value="parallel" label={t('refer.parallel')} />
             </Group>
           </Radio.Group>
         </Card>
@@ -230,7 +223,7 @@ export function ReferPage() {
         )}
         <Group>
           <Button type="submit" loading={refer.isPending} disabled={chosen.length === 0 || !specialty}>
-            Send the referral
+            {t('refer.send')}
           </Button>
         </Group>
       </Stack>

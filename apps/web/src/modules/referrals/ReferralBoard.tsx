@@ -1,15 +1,21 @@
 import { Alert, Badge, Button, Card, Group, Loader, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useAuth } from '../../app/auth.tsx';
 import { ApiError, api } from '../../lib/api.ts';
 import { formatDateTime, fromNow } from '../../lib/format.ts';
 import { useNames } from '../../lib/names.ts';
-import { COLUMNS, OFFER_TOKEN, type Offer, offerOf } from './model.ts';
+import { referralsMessages } from './messages.ts';
+import { COLUMNS, columnOf, OFFER_TOKEN, type Offer, offerOf, type Stage } from './model.ts';
+
+const isStage = (s: string): s is Stage => Object.hasOwn(referralsMessages.en.stage, s);
 
 /** The referral board: every offer one may see, by where it stands, stalled ones marked; the receiver answers here. */
 export function ReferralBoard() {
+  const { t } = useTranslation('referrals');
+  const stage = (s: string) => (isStage(s) ? t(`stage.${s}`) : s);
   const queryClient = useQueryClient();
   const { session } = useAuth();
   const mine = (o: Offer) => !!session?.reference && o.owner === session.reference;
@@ -54,26 +60,30 @@ export function ReferralBoard() {
       <Group justify="space-between" gap={4}>
         <Text fw={600}>
           {o.patient ? (
-            <Link to={`/patients/${o.patient.slice(8)}`}>{patients?.get(o.patient) ?? 'Patient'}</Link>
+            <Link to={`/patients/${o.patient.slice(8)}`}>{patients?.get(o.patient) ?? t('board.patient')}</Link>
           ) : (
-            'Patient'
+            t('board.patient')
           )}
         </Text>
-        <Badge variant="light">{o.stage}</Badge>
+        <Badge variant="light">{stage(o.stage)}</Badge>
       </Group>
-      <Text size="sm">To {receivers?.get(o.receiver) ?? o.receiver}</Text>
+      <Text size="sm">
+        {t('board.to', {
+          name: (o.receiver && receivers?.get(o.receiver)) ?? o.receiver ?? t('board.unknownReceiver'),
+        })}
+      </Text>
       {o.due && (
         <Text size="sm" c={o.stalled ? 'red.9' : undefined} fw={o.stalled ? 700 : undefined}>
-          {o.stalled ? `Stalled: was due ${fromNow(o.due)}` : `Next step due ${fromNow(o.due)}`}
+          {t(o.stalled ? 'board.stalled' : 'board.nextDue', { when: fromNow(o.due) })}
         </Text>
       )}
-      {o.reason && <Text size="sm">Reason: {o.reason}</Text>}
+      {o.reason && <Text size="sm">{t('board.reason', { reason: o.reason })}</Text>}
       <details>
-        <summary>History</summary>
+        <summary>{t('board.history')}</summary>
         <ul>
           {o.history.map((h) => (
             <li key={`${h.stage}-${h.at}`}>
-              {h.stage}: {formatDateTime(h.at)}
+              {stage(h.stage)}: {formatDateTime(h.at)}
             </li>
           ))}
         </ul>
@@ -91,29 +101,29 @@ export function ReferralBoard() {
               });
             }}
           >
-            <Textarea name="reason" label="Why you decline" required autosize mt="xs" />
+            <Textarea name="reason" label={t('board.declineReason')} required autosize mt="xs" />
             <Group mt="xs">
               <Button type="submit" size="compact-sm" color="red">
-                Decline
+                {t('board.decline')}
               </Button>
               <Button size="compact-sm" variant="default" onClick={() => setDeclining(undefined)}>
-                Keep it
+                {t('board.keep')}
               </Button>
             </Group>
           </form>
         ) : (
           <Group mt="xs" gap="xs">
             <Button size="compact-sm" onClick={() => step.mutate({ offer: o.id, stage: 'accepted' })}>
-              Accept
+              {t('board.accept')}
             </Button>
             <Button size="compact-sm" variant="default" onClick={() => setDeclining(o.id)}>
-              Decline…
+              {t('board.startDecline')}
             </Button>
           </Group>
         ))}
       {o.stage === 'report-received' && !mine(o) && (
         <Button size="compact-sm" mt="xs" onClick={() => step.mutate({ offer: o.id, stage: 'closed' })}>
-          Close the loop
+          {t('board.close')}
         </Button>
       )}
     </Card>
@@ -122,26 +132,24 @@ export function ReferralBoard() {
   return (
     <Stack>
       <Title order={1} size="h2">
-        Referrals
+        {t('board.title')}
       </Title>
       {step.error && (
         <Alert color="red" role="alert">
-          {step.error instanceof ApiError ? step.error.message : 'That did not work.'}
+          {step.error instanceof ApiError ? step.error.message : t('common.failed', { ns: 'app' })}
         </Alert>
       )}
-      {offers.isPending && <Loader aria-label="Loading referrals" />}
+      {offers.isPending && <Loader aria-label={t('board.loading')} />}
       {offers.error && <Alert color="red">{(offers.error as Error).message}</Alert>}
-      {offers.data && offers.data.length === 0 && (
-        <Alert color="gray">No referrals yet. Refer a patient from their chart.</Alert>
-      )}
+      {offers.data && offers.data.length === 0 && <Alert color="gray">{t('board.empty')}</Alert>}
       {offers.data && offers.data.length > 0 && (
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 5 }}>
           {COLUMNS.map((c) => {
-            const inColumn = offers.data.filter((o) => (c.stages as readonly string[]).includes(o.stage));
+            const inColumn = offers.data.filter((o) => columnOf(o.stage) === c.key);
             return (
-              <Stack key={c.title} gap="xs" component="section" aria-label={c.title}>
+              <Stack key={c.key} gap="xs" component="section" aria-label={t(`column.${c.key}`)}>
                 <Title order={2} size="h5">
-                  {c.title} ({inColumn.length})
+                  {t(`column.${c.key}`)} ({inColumn.length})
                 </Title>
                 {inColumn.map(card)}
               </Stack>

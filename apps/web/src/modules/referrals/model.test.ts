@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { offerOf, packetItems, STAGE_SYSTEM, specialties } from './model.ts';
+import { COLUMNS, columnOf, offerOf, packetItems, STAGE_SYSTEM, specialties } from './model.ts';
 
 describe('packetItems', () => {
   test('active problems and medications, allergies, the newest results and documents, each by reference', () => {
@@ -53,6 +53,31 @@ describe('packetItems', () => {
       'Observation/o2',
     ]);
     expect(items[3]?.label).toBe('Heart rate: 106 /min');
+    expect(items.map((i) => i.group)).toEqual([
+      'problems',
+      'medications',
+      'allergies',
+      'results',
+      'results',
+      'results',
+      'results',
+      'results',
+    ]);
+  });
+  test('a document without a type is kept, unlabelled, for the page to name; other unnamed things are left out', () => {
+    const items = packetItems({
+      entry: [
+        { resource: { resourceType: 'Condition', id: 'c1' } },
+        { resource: { resourceType: 'DocumentReference', id: 'd1', date: '2026-11-02' } },
+        {
+          resource: { resourceType: 'DocumentReference', id: 'd2', date: '2026-11-01', type: { text: 'Echo report' } },
+        },
+      ],
+    });
+    expect(items).toEqual([
+      { reference: 'DocumentReference/d1', group: 'documents', label: undefined },
+      { reference: 'DocumentReference/d2', group: 'documents', label: 'Echo report' },
+    ]);
   });
 });
 
@@ -108,8 +133,49 @@ describe('offerOf', () => {
   });
   test('the receiver and the history', () => {
     const o = offerOf(task('accepted'), now);
+    expect(o.stage).toBe('accepted');
     expect(o.receiver).toBe('Dr Heart');
     expect(o.owner).toBe('Practitioner/dr');
     expect(o.history).toEqual([{ stage: 'sent', at: '2026-11-01T10:00:00Z' }]);
+  });
+  test('an offer naming no receiver has none (the board words that); without a stage it is a draft', () => {
+    const o = offerOf({ resourceType: 'Task', id: 't' }, now);
+    expect(o.receiver).toBeUndefined();
+    expect(o.stage).toBe('draft');
+  });
+});
+
+describe('the board columns', () => {
+  test('each stage after the draft stands in exactly one column, in the order of the loop', () => {
+    expect(COLUMNS.map((c) => c.key)).toEqual(['waiting', 'accepted', 'report', 'closed', 'ended']);
+    const stages = COLUMNS.flatMap((c) => c.stages);
+    expect(new Set(stages).size).toBe(stages.length);
+    expect(stages.sort()).toEqual(
+      [
+        'sent',
+        'received',
+        'accepted',
+        'scheduled',
+        'seen',
+        'report-received',
+        'closed',
+        'declined',
+        'expired',
+        'withdrawn',
+        'cancelled',
+      ].sort(),
+    );
+  });
+  test.each([
+    ['sent', 'waiting'],
+    ['received', 'waiting'],
+    ['scheduled', 'accepted'],
+    ['report-received', 'report'],
+    ['closed', 'closed'],
+    ['withdrawn', 'ended'],
+    ['draft', undefined],
+    ['something-new', undefined],
+  ])('%s → %s', (stage, column) => {
+    expect(columnOf(stage)).toBe(column);
   });
 });

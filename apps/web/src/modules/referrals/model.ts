@@ -1,4 +1,7 @@
-/** Referrals for the workbench: what goes in a packet, the receivers found, and offers on the board (docs/referrals.md). */
+/**
+ * Referrals for the workbench: what goes in a packet, the receivers found, and offers on the board (docs/referrals.md).
+ * Pure, and it words nothing itself: groups, stages and columns are keys the screens say in the user's language.
+ */
 type Coding = { system?: string; code?: string; display?: string };
 type Concept = { coding?: Coding[]; text?: string };
 type Resource = { resourceType: string; id?: string; [k: string]: unknown };
@@ -10,7 +13,10 @@ const HISTORY = 'https://careloop.dev/fhir/StructureDefinition/referral-stage-hi
 const text = (c: Concept | undefined) =>
   c?.text ?? c?.coding?.find((x) => x.display)?.display ?? c?.coding?.[0]?.code ?? '';
 
-export type PacketItem = Readonly<{ reference: string; group: string; label: string }>;
+/** The packet's groups, in the order the form lists them (keys of the `referrals` catalogue's `packet`). */
+export type PacketGroup = 'problems' | 'medications' | 'allergies' | 'results' | 'documents';
+/** One thing the packet may include; `label` is undefined only for a document of no stated type. */
+export type PacketItem = Readonly<{ reference: string; group: PacketGroup; label?: string | undefined }>;
 
 /** What a coordinator may put in the packet, from the patient's `$everything`: active problems and medications,
  * allergies, the latest results and documents. */
@@ -24,27 +30,33 @@ export function packetItems(bundle: { entry?: { resource?: Resource }[] }): Pack
       .slice(0, n);
   const activeStatus = (r: Resource) =>
     ((r.clinicalStatus as Concept | undefined)?.coding?.[0]?.code ?? 'active') === 'active';
-  return [
+  const items: PacketItem[] = [
     ...all
       .filter((r) => r.resourceType === 'Condition' && activeStatus(r))
-      .map((r) => ({ reference: ref(r), group: 'Problems', label: text(r.code as Concept) })),
+      .map((r) => ({ reference: ref(r), group: 'problems' as const, label: text(r.code as Concept) })),
     ...all
       .filter((r) => r.resourceType === 'MedicationRequest' && r.status === 'active')
-      .map((r) => ({ reference: ref(r), group: 'Medications', label: text(r.medicationCodeableConcept as Concept) })),
+      .map((r) => ({
+        reference: ref(r),
+        group: 'medications' as const,
+        label: text(r.medicationCodeableConcept as Concept),
+      })),
     ...all
       .filter((r) => r.resourceType === 'AllergyIntolerance')
-      .map((r) => ({ reference: ref(r), group: 'Allergies', label: text(r.code as Concept) })),
+      .map((r) => ({ reference: ref(r), group: 'allergies' as const, label: text(r.code as Concept) })),
     ...newest('Observation', 'effectiveDateTime', 5).map((r) => {
       const q = r.valueQuantity as { value?: number; unit?: string } | undefined;
       const value = q?.value !== undefined ? `: ${q.value} ${q.unit ?? ''}`.trimEnd() : '';
-      return { reference: ref(r), group: 'Recent results', label: `${text(r.code as Concept)}${value}` };
+      return { reference: ref(r), group: 'results' as const, label: `${text(r.code as Concept)}${value}` };
     }),
     ...newest('DocumentReference', 'date', 5).map((r) => ({
       reference: ref(r),
-      group: 'Documents',
-      label: text(r.type as Concept) || 'Document',
+      group: 'documents' as const,
+      label: text(r.type as Concept) || undefined,
     })),
-  ].filter((i) => i.label);
+  ];
+  // Nothing to name it by: left out, except a document, which is worth sending even untitled.
+  return items.filter((i) => i.label !== '');
 }
 
 /** The specialties receivers can be searched by: those the organization's services offer (system|code, label). */
@@ -62,9 +74,11 @@ export type Offer = Readonly<{
   id: string;
   referral?: string | undefined;
   patient?: string | undefined;
-  receiver: string;
+  /** Who the offer is to: their name, else their reference; undefined when the offer names no one. */
+  receiver?: string | undefined;
   /** The offer's owner (`Practitioner/…` for a receiver inside CareLoop). */
   owner?: string | undefined;
+  /** A referral-stage code (`Stage`), as the server sends it. */
   stage: string;
   due?: string | undefined;
   stalled: boolean;
@@ -93,7 +107,7 @@ export function offerOf(task: Resource, now: number): Offer {
     id: task.id as string,
     referral: (task.basedOn as { reference?: string }[] | undefined)?.[0]?.reference,
     patient: (task.for as { reference?: string } | undefined)?.reference,
-    receiver: owner?.display ?? owner?.reference ?? 'Unknown receiver',
+    receiver: owner?.display ?? owner?.reference,
     owner: owner?.reference,
     stage,
     due,
@@ -103,11 +117,32 @@ export function offerOf(task: Resource, now: number): Offer {
   };
 }
 
-/** The board's columns, in the loop's order. */
-export const COLUMNS = [
-  { title: 'Waiting for an answer', stages: ['sent', 'received'] },
-  { title: 'Accepted and scheduled', stages: ['accepted', 'scheduled', 'seen'] },
-  { title: 'Report received', stages: ['report-received'] },
-  { title: 'Closed', stages: ['closed'] },
-  { title: 'Declined, expired or withdrawn', stages: ['declined', 'expired', 'withdrawn', 'cancelled'] },
-] as const;
+/** Where an offer stands: the server's referral-stage codes (keys of the `referrals` catalogue's `stage`). */
+export type Stage =
+  | 'draft'
+  | 'sent'
+  | 'received'
+  | 'accepted'
+  | 'declined'
+  | 'scheduled'
+  | 'seen'
+  | 'report-received'
+  | 'closed'
+  | 'cancelled'
+  | 'withdrawn'
+  | 'expired';
+
+/** The board's columns, in the loop's order, by key of the `referrals` catalogue's `column` (drafts are not shown). */
+export const COLUMNS: readonly {
+  key: 'waiting' | 'accepted' | 'report' | 'closed' | 'ended';
+  stages: readonly Stage[];
+}[] = [
+  { key: 'waiting', stages: ['sent', 'received'] },
+  { key: 'accepted', stages: ['accepted', 'scheduled', 'seen'] },
+  { key: 'report', stages: ['report-received'] },
+  { key: 'closed', stages: ['closed'] },
+  { key: 'ended', stages: ['declined', 'expired', 'withdrawn', 'cancelled'] },
+];
+
+/** The column an offer in this stage stands in; undefined for a draft or a stage this workbench does not know. */
+export const columnOf = (stage: string) => COLUMNS.find((c) => (c.stages as readonly string[]).includes(stage))?.key;

@@ -1,17 +1,12 @@
 import { Button, Group, Modal, Select, Stack, Textarea } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../lib/api.ts';
 
 export type Action = 'complete' | 'snooze' | 'escalate';
 
-const TITLES: Record<Action, string> = {
-  complete: 'Complete the task',
-  snooze: 'Snooze the task',
-  escalate: 'Escalate the task',
-};
-
 /** When a snoozed task comes back, as offered: in an hour, this afternoon, tomorrow morning, next week. */
-function snoozeChoices(now = new Date()) {
+function snoozeChoices(label: (choice: 'hour' | 'fourHours' | 'tomorrow' | 'week') => string, now = new Date()) {
   const at = (d: Date) => d.toISOString();
   const tomorrow = new Date(now);
   tomorrow.setDate(now.getDate() + 1);
@@ -19,10 +14,10 @@ function snoozeChoices(now = new Date()) {
   const week = new Date(tomorrow);
   week.setDate(tomorrow.getDate() + 6);
   return [
-    { value: at(new Date(now.getTime() + 3_600_000)), label: 'In one hour' },
-    { value: at(new Date(now.getTime() + 4 * 3_600_000)), label: 'In four hours' },
-    { value: at(tomorrow), label: 'Tomorrow at 9:00' },
-    { value: at(week), label: 'In a week, at 9:00' },
+    { value: at(new Date(now.getTime() + 3_600_000)), label: label('hour') },
+    { value: at(new Date(now.getTime() + 4 * 3_600_000)), label: label('fourHours') },
+    { value: at(tomorrow), label: label('tomorrow') },
+    { value: at(week), label: label('week') },
   ];
 }
 
@@ -36,8 +31,10 @@ export function ActionDialog({
   onClose(): void;
   onSubmit(values: Record<string, string>): Promise<void>;
 }) {
+  const { t } = useTranslation('worklist');
   const [error, setError] = useState<ApiError | undefined>();
   const [busy, setBusy] = useState(false);
+  const choices = snoozeChoices((c) => t(`snooze.${c}`));
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const data = Object.fromEntries(new FormData(e.currentTarget)) as Record<string, string>;
@@ -47,7 +44,7 @@ export function ActionDialog({
       await onSubmit(data);
       onClose();
     } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError('That did not work. Please try again.', 0));
+      setError(err instanceof ApiError ? err : new ApiError(t('common.tryAgain', { ns: 'app' }), 0));
     } finally {
       setBusy(false);
     }
@@ -56,16 +53,16 @@ export function ActionDialog({
     <Modal
       opened={action !== undefined}
       onClose={onClose}
-      title={action ? TITLES[action] : ''}
+      title={action ? t(`dialog.${action}`) : ''}
       centered
-      closeButtonProps={{ 'aria-label': 'Close' }}
+      closeButtonProps={{ 'aria-label': t('dialog.close') }}
     >
       <form onSubmit={submit}>
         <Stack>
           {action === 'complete' && (
             <Textarea
               name="outcome"
-              label="Outcome: what was done"
+              label={t('dialog.outcome')}
               required
               autosize
               minRows={2}
@@ -77,16 +74,16 @@ export function ActionDialog({
             <>
               <Select
                 name="until"
-                label="Bring it back"
-                data={snoozeChoices()}
-                defaultValue={snoozeChoices()[2]?.value}
+                label={t('dialog.until')}
+                data={choices}
+                defaultValue={choices[2]?.value}
                 allowDeselect={false}
                 error={error?.field === 'until' ? error.message : undefined}
                 data-autofocus
               />
               <Textarea
                 name="reason"
-                label="Reason (optional)"
+                label={t('dialog.reasonOptional')}
                 autosize
                 error={error && error.field !== 'until' ? error.message : undefined}
               />
@@ -95,7 +92,7 @@ export function ActionDialog({
           {action === 'escalate' && (
             <Textarea
               name="reason"
-              label="Why it needs escalating"
+              label={t('dialog.escalateReason')}
               required
               autosize
               minRows={2}
@@ -105,10 +102,10 @@ export function ActionDialog({
           )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t('dialog.cancel')}
             </Button>
             <Button type="submit" loading={busy}>
-              {action === 'complete' ? 'Complete' : action === 'snooze' ? 'Snooze' : 'Escalate'}
+              {t(`action.${action ?? 'complete'}`)}
             </Button>
           </Group>
         </Stack>

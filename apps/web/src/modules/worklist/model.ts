@@ -1,7 +1,8 @@
 /** The worklist as the server answers it (`GET /fhir/R4/Task/$worklist`, docs/worklist.md), shaped for the screen. */
 export type WorkItem = Readonly<{
   id: string;
-  type: string;
+  /** What kind of task, in the record's words; undefined when it has no code (the screen says "Task"). */
+  type?: string | undefined;
   description: string;
   priority: string;
   status: string;
@@ -35,7 +36,7 @@ export function workItems(bundle: WorklistBundle): WorkItem[] {
     return [
       {
         id: t.id,
-        type: t.code?.text ?? t.code?.coding?.[0]?.display ?? t.code?.coding?.[0]?.code ?? 'Task',
+        type: t.code?.text ?? t.code?.coding?.[0]?.display ?? t.code?.coding?.[0]?.code,
         description: t.description ?? '',
         priority: t.priority ?? 'routine',
         status: t.status,

@@ -1,0 +1,72 @@
+import { Alert, Button, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { api } from '../../lib/api.ts';
+import { AuditFilterForm } from './AuditFilterForm.tsx';
+import { AuditTable } from './AuditTable.tsx';
+import { type AuditBundle, auditPath, auditRows, filtersFrom, PAGE_SIZE, pageOf, paramsFor } from './model.ts';
+import { asApiError, useUsers } from './queries.ts';
+
+/** The audit log: who did what to whose data, newest first, a page at a time. Searching it is itself audited. */
+export function AuditPage() {
+  const { t } = useTranslation('admin');
+  const [params, setParams] = useSearchParams();
+  const key = params.toString();
+  // The same address gives the same filters object, so the form keeps what is being typed until a new search.
+  const { filters, offset } = useMemo(() => filtersFrom(new URLSearchParams(key)), [key]);
+  const users = useUsers();
+  const search = useQuery({
+    queryKey: ['admin-audit', key],
+    queryFn: async () => {
+      const bundle = await api<AuditBundle>('GET', auditPath(filters, offset));
+      return { rows: auditRows(bundle), total: bundle.total ?? 0 };
+    },
+    placeholderData: keepPreviousData,
+    staleTime: 0,
+  });
+  const page = search.data ? pageOf(offset, search.data.rows.length, search.data.total) : undefined;
+  const go = (to: number) => setParams(paramsFor(filters, to));
+
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t('audit.title')}
+      </Title>
+      <AuditFilterForm value={filters} users={users.data ?? []} onSearch={(f) => setParams(paramsFor(f))} />
+      {search.isFetching && <Loader aria-label={t('audit.loading')} size="sm" />}
+      {search.error && (
+        <Alert color="red" role="alert">
+          {asApiError(search.error, t('failed')).message}
+        </Alert>
+      )}
+      {search.data && !search.isPlaceholderData && search.data.rows.length === 0 && (
+        <Alert color="gray" role="status">
+          {t('audit.empty')}
+        </Alert>
+      )}
+      {search.data && search.data.rows.length > 0 && page && (
+        <>
+          <Text role="status">
+            {t('audit.count', { count: search.data.total })} ·{' '}
+            {t('audit.range', { first: page.first, last: page.last, total: search.data.total })}
+          </Text>
+          <AuditTable rows={search.data.rows} />
+          <Group component="nav" aria-label={t('audit.paging')}>
+            <Button variant="default" disabled={page.newer === undefined} onClick={() => go(page.newer ?? 0)}>
+              {t('audit.newer')}
+            </Button>
+            <Button
+              variant="default"
+              disabled={page.older === undefined}
+              onClick={() => go(page.older ?? offset + PAGE_SIZE)}
+            >
+              {t('audit.older')}
+            </Button>
+          </Group>
+        </>
+      )}
+    </Stack>
+  );
+}
