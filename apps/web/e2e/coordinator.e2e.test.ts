@@ -194,6 +194,10 @@ describe.skipIf(!hasChromium)('the coordinator', () => {
       /^(rutinaria|urgente|prioritaria|inmediata)\n/i,
     );
     expect(await rows.first().getByRole('button', { name: 'Completar' }).count()).toBe(1);
+    // The server words the ranking reasons in Spanish too (the page asks in the user's language), and CareLoop's
+    // kinds of task are named in Spanish.
+    await expect.poll(() => rows.first().locator('li').first().textContent()).toMatch(/^prioridad: \S+ \(\+\d+\)$/);
+    expect(await rows.first().locator('td').nth(1).innerText()).not.toMatch(/Eligibility check|Arrange interpreter/);
     const due = rows.locator('td:nth-child(4) p[title]');
     await expect.poll(() => due.count()).toBeGreaterThan(0);
     expect(await due.first().textContent()).toMatch(

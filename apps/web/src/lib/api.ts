@@ -68,7 +68,11 @@ export const lastServerContact = () => lastCall;
 
 export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const fhir = path.startsWith('/fhir/');
-  const headers: Record<string, string> = { accept: fhir ? 'application/fhir+json' : 'application/json' };
+  const headers: Record<string, string> = {
+    accept: fhir ? 'application/fhir+json' : 'application/json',
+    // The server words its own texts (ranking reasons) in the language the user chose.
+    'accept-language': i18next.resolvedLanguage ?? 'en',
+  };
   if (body !== undefined) headers['content-type'] = fhir ? 'application/fhir+json' : 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;

@@ -67,6 +67,20 @@ describe('Appointment/$find', () => {
     ]);
     const scores = found.map((f) => f.score as number);
     expect([...scores].sort((x, y) => y - x)).toEqual(scores);
+
+    // The same answer in Spanish when the request asks for it (Accept-Language), the points unchanged.
+    const res = await coord.request(
+      'GET',
+      '/fhir/R4/Appointment/$find?service=HealthcareService/sch-cardio&patient=Patient/sch-pat&_count=6',
+      undefined,
+      { 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' },
+    );
+    const first = res.json<Bundle<Appointment>>().entry?.[0];
+    expect(first?.search?.extension?.map((x) => x.valueString)).toEqual([
+      'el primero disponible (+100)',
+      'dentro de la red (+0)',
+      'a 1,6 km de casa (-5)',
+    ]);
   });
 
   test("a practitioner who does not speak the patient's language comes with an interpreter", async () => {

@@ -1,6 +1,7 @@
 import type { Appointment, Bundle, HealthcareService } from '@medplum/fhirtypes';
 import type { Temporal } from 'temporal-polyfill';
 import { invalid } from '../../platform/errors.ts';
+import type { Language } from '../../platform/http/language.ts';
 import type { Store } from '../../platform/store/index.ts';
 import { type Bookable, loadBookables, type Site } from './directory.ts';
 import { openIntervals } from './domain/availability.ts';
@@ -8,7 +9,7 @@ import { type Role, type VisitType, visitTypesOf } from './domain/fhir-mapping.t
 import { distanceKm } from './domain/geo.ts';
 import { type Interval, normalize, subtract } from './domain/intervals.ts';
 import { PATIENT_WINDOW_PRESETS, patientIntervals } from './domain/patient-windows.ts';
-import { rankSlots } from './domain/rank.ts';
+import { rankSlots, type SlotRank } from './domain/rank.ts';
 import { findSlots } from './domain/slots.ts';
 import { type PatientContext, patientContext } from './patient-context.ts';
 import { type Candidate, proposal } from './proposal.ts';
@@ -168,6 +169,7 @@ export async function findAppointments(
   store: Store,
   input: FindInput,
   now: Temporal.Instant,
+  answerIn: Language = 'en',
 ): Promise<Bundle<Appointment>> {
   const service = await store.read<HealthcareService>('HealthcareService', input.service);
   const type = visitTypeOf(service, input.appointmentType);
@@ -176,7 +178,7 @@ export async function findAppointments(
   const language = input.language ?? patient.interpreterLanguage;
   const start = Math.max(input.start, now.epochMilliseconds);
   if (!(input.end > start)) throw invalid('end must be after start and after now', 'end');
-  let picked: (Candidate & { rank: { score: number; reasons: readonly { points: number; why: string }[] } })[] = [];
+  let picked: (Candidate & { rank: SlotRank })[] = [];
   for (const end of [Math.min(input.end, start + 14 * DAY), input.end]) {
     const window = { start, end };
     const { bookables, sites } = await loadBookables(store, service, window, language !== undefined);
@@ -214,7 +216,7 @@ export async function findAppointments(
         score: c.rank.score,
         extension: c.rank.reasons.map((r) => ({
           url: 'https://careloop.dev/fhir/StructureDefinition/rank-reason',
-          valueString: `${r.why} (${r.points >= 0 ? '+' : ''}${r.points})`,
+          valueString: `${r.why[answerIn]} (${r.points >= 0 ? '+' : ''}${r.points})`,
         })),
       },
     })),

@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { invalid } from '../../platform/errors.ts';
 import { storeOf } from '../../platform/http/auth/index.ts';
 import { operationParameters } from '../../platform/http/fhir-parameters.ts';
+import { languageOf } from '../../platform/http/language.ts';
 import { first, languageTag, maxDistanceKm, type Query } from '../../platform/http/query.ts';
 import { type BookingDeps, bookAppointment, cancelAppointment, confirmHold, rescheduleAppointment } from './book.ts';
 import { PATIENT_WINDOW_PRESETS } from './domain/patient-windows.ts';
@@ -142,13 +143,19 @@ export async function schedulingRoutes(app: FastifyInstance, deps: SchedulingDep
   });
 
   app.get<{ Querystring: Query }>('/Appointment/$find', async (request) =>
-    findAppointments(storeOf(request), findInput(request.query, deps.clock.now().epochMilliseconds), deps.clock.now()),
+    findAppointments(
+      storeOf(request),
+      findInput(request.query, deps.clock.now().epochMilliseconds),
+      deps.clock.now(),
+      languageOf(request.headers['accept-language']),
+    ),
   );
   app.post<{ Body: unknown }>('/Appointment/$find', async (request) =>
     findAppointments(
       storeOf(request),
       findInput(flatten(operationParameters(request.body)), deps.clock.now().epochMilliseconds),
       deps.clock.now(),
+      languageOf(request.headers['accept-language']),
     ),
   );
 

@@ -1,6 +1,7 @@
 import type { Bundle, Task } from '@medplum/fhirtypes';
 import { Temporal } from 'temporal-polyfill';
 import type { Actor } from '../../platform/access/index.ts';
+import type { Language } from '../../platform/http/language.ts';
 import { maxCount, type Store, type TaskQueueFilter, type TaskQueueRow } from '../../platform/store/index.ts';
 import { type Rank, rankBound, rankWorklist } from './domain/rank.ts';
 import { isTaskType } from './domain/task-resource.ts';
@@ -28,7 +29,7 @@ export type QueueFilter = Readonly<{
 /**
  * The coordinator's queue: open worklist Tasks they may see (the store applies their access), filtered, ranked by
  * `rankTask` with each task's reasons, as a FHIR searchset Bundle whose entries carry `search.score` and the reasons
- * (extension {@link RANK_REASON_URL}). The store's queue index lists tasks highest priority and soonest due first;
+ * (extension {@link RANK_REASON_URL}) in `language`. The store's queue index lists tasks highest priority and soonest due first;
  * they are read a chunk at a time and ranked, until the next task's highest possible score (`rankBound`) is below the
  * last score the page shows — so a page costs about the same however long the queue. `total` is given when the whole
  * queue was read, or when asked for with `_total=accurate`.
@@ -38,6 +39,7 @@ export async function worklist(
   actor: Actor,
   filter: QueueFilter,
   now: Temporal.Instant,
+  language: Language = 'en',
 ): Promise<Bundle> {
   const query = storeFilter(actor, filter, now);
   const nowMs = now.epochMilliseconds;
@@ -72,7 +74,7 @@ export async function worklist(
             {
               fullUrl: `Task/${r.id}`,
               resource: task,
-              search: { mode: 'match' as const, score: r.rank.score, extension: reasons(r.rank) },
+              search: { mode: 'match' as const, score: r.rank.score, extension: reasons(r.rank, language) },
             },
           ]
         : [];
@@ -150,5 +152,5 @@ async function contents(store: Store, page: readonly RankedItem[]): Promise<Map<
   );
 }
 
-const reasons = (rank: Rank) =>
-  rank.reasons.map((r) => ({ url: RANK_REASON_URL, valueString: `${r.why} (+${r.points})` }));
+const reasons = (rank: Rank, language: Language) =>
+  rank.reasons.map((r) => ({ url: RANK_REASON_URL, valueString: `${r.why[language]} (+${r.points})` }));

@@ -7,6 +7,7 @@ import type { Db } from '../../platform/db/index.ts';
 import { invalid, OutcomeError } from '../../platform/errors.ts';
 import { actorOf, storeOf } from '../../platform/http/auth/index.ts';
 import { operationParameters } from '../../platform/http/fhir-parameters.ts';
+import { languageOf } from '../../platform/http/language.ts';
 import { isTaskType } from './domain/task-resource.ts';
 import type { TaskType } from './domain/task-types.ts';
 import { actOnTask, TASK_OPERATIONS, type TaskAction } from './operations.ts';
@@ -29,7 +30,13 @@ export async function worklistRoutes(app: FastifyInstance, deps: WorklistDeps): 
   });
 
   app.get<{ Querystring: Record<string, string | string[]> }>('/Task/$worklist', async (request) => {
-    return worklist(storeOf(request), actorOf(request), queueFilter(request.query), deps.clock.now());
+    return worklist(
+      storeOf(request),
+      actorOf(request),
+      queueFilter(request.query),
+      deps.clock.now(),
+      languageOf(request.headers['accept-language']),
+    );
   });
 
   app.get<{ Querystring: Record<string, string | string[]> }>('/Task/$supervision', async (request) => {

@@ -99,6 +99,14 @@ describe('the ranked queue (GET Task/$worklist)', () => {
     expect(why.some((w) => w.startsWith('urgent priority'))).toBe(true);
     expect(why.some((w) => w.startsWith('high patient risk (0.80)'))).toBe(true);
     expect(why.some((w) => /^due in \d+ h/.test(w))).toBe(true);
+    // In Spanish when the request asks for it; the same points.
+    const es = await coord.request('GET', '/fhir/R4/Task/$worklist?_count=100', undefined, { 'accept-language': 'es' });
+    const tcmEs = es.json<Bundle<Task>>().entry?.find((e) => e.resource?.id === 'tcm');
+    const porQue = (tcmEs?.search?.extension ?? []).map((x) => x.valueString ?? '');
+    expect(porQue).toContain('prioridad: urgente (+800)');
+    expect(porQue).toContain('riesgo alto del paciente (0,80) (+120)');
+    expect(porQue.some((w) => /^vence en \d+ h \(\+\d+\)$/.test(w))).toBe(true);
+    expect(porQue.some((w) => w.startsWith('Llamada de seguimiento'))).toBe(true);
     expect(tcm?.resource?.extension?.find((x) => x.url === DEADLINE_RULE_URL)?.extension?.[0]?.valueCode).toBe(
       'tcm-interactive-contact',
     );

@@ -169,7 +169,11 @@ export function WorklistPage() {
                     <Box hiddenFrom="md" mb={4}>
                       {priority(item)}
                     </Box>
-                    <Text fw={600}>{item.type ?? t('task')}</Text>
+                    <Text fw={600}>
+                      {item.kind
+                        ? t(`taskType.${item.kind}` as 'task', { defaultValue: item.type })
+                        : (item.type ?? t('task'))}
+                    </Text>
                     <Text size="sm">{item.description}</Text>
                   </Table.Td>
                   <Table.Td>

@@ -58,4 +58,32 @@ describe('workItems', () => {
     expect(type({ coding: [{ code: 'x', display: 'Labs' }] })).toBe('Labs');
     expect(type({ coding: [{ code: 'x' }] })).toBe('x');
   });
+
+  test("CareLoop's own kind of task is given by its code, for the screen to name in the user's language", () => {
+    const [item] = workItems({
+      entry: [
+        {
+          resource: {
+            id: 't',
+            status: 'ready',
+            code: {
+              coding: [
+                { system: 'http://example.org/other', code: 'x' },
+                {
+                  system: 'https://careloop.dev/fhir/CodeSystem/task-type',
+                  code: 'eligibility-check',
+                  display: 'Eligibility check',
+                },
+              ],
+              text: 'Eligibility check',
+            },
+          },
+        },
+      ],
+    });
+    expect(item).toMatchObject({ kind: 'eligibility-check', type: 'Eligibility check' });
+    expect(
+      workItems({ entry: [{ resource: { id: 'u', status: 'ready', code: { text: 'Call' } } }] })[0]?.kind,
+    ).toBeUndefined();
+  });
 });

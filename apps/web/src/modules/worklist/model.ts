@@ -3,6 +3,8 @@ export type WorkItem = Readonly<{
   id: string;
   /** What kind of task, in the record's words; undefined when it has no code (the screen says "Task"). */
   type?: string | undefined;
+  /** CareLoop's code for the kind of task (its task-type code system), for the screen to name in the user's language. */
+  kind?: string | undefined;
   description: string;
   priority: string;
   status: string;
@@ -13,7 +15,8 @@ export type WorkItem = Readonly<{
   reasons: readonly string[];
 }>;
 
-type Coding = { code?: string; display?: string };
+type Coding = { system?: string; code?: string; display?: string };
+const TASK_TYPE_SYSTEM = 'https://careloop.dev/fhir/CodeSystem/task-type';
 type TaskResource = {
   id: string;
   code?: { coding?: Coding[]; text?: string };
@@ -37,6 +40,7 @@ export function workItems(bundle: WorklistBundle): WorkItem[] {
       {
         id: t.id,
         type: t.code?.text ?? t.code?.coding?.[0]?.display ?? t.code?.coding?.[0]?.code,
+        kind: t.code?.coding?.find((c) => c.system === TASK_TYPE_SYSTEM)?.code,
         description: t.description ?? '',
         priority: t.priority ?? 'routine',
         status: t.status,

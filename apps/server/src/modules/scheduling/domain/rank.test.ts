@@ -34,24 +34,27 @@ describe('slot ranking', () => {
     const rank = rankSlot(slot(2 + 3 / 24, { distanceKm: 4.2, hasSeenBefore: true, isInNetwork: true }), t0);
     // 100 − 5 × 2.125 days = 89.375 → 89; 3 × 4.2 km = 12.6 → −13.
     expect(rank.reasons).toEqual([
-      { points: 89, why: '2 days after the earliest' },
-      { points: 60, why: 'seen this provider before' },
-      { points: 0, why: 'in network' },
-      { points: -13, why: '4.2 km from home' },
+      { points: 89, why: { en: '2 days after the earliest', es: '2 días después del primero' } },
+      { points: 60, why: { en: 'seen this provider before', es: 'ya lo atendió este profesional' } },
+      { points: 0, why: { en: 'in network', es: 'dentro de la red' } },
+      { points: -13, why: { en: '4.2 km from home', es: 'a 4,2 km de casa' } },
     ]);
     expect(rank.score).toBe(136);
   });
 
   test.each([
-    ['the earliest slot', 0, 100, 'earliest available'],
-    ['five hours later', 5 / 24, 99, '5 h after the earliest'], // 100 − 5 × 5/24 = 98.96
-    ['waiting stops counting after 20 days', 25, 0, '25 days after the earliest'],
-  ])('waiting: %s', (_name, days, points, why) => {
-    expect(rankSlot(slot(days), t0).reasons).toEqual([{ points, why }]);
+    ['the earliest slot', 0, 100, 'earliest available', 'el primero disponible'],
+    ['five hours later', 5 / 24, 99, '5 h after the earliest', '5 h después del primero'], // 100 − 5 × 5/24 = 98.96
+    ['waiting stops counting after 20 days', 25, 0, '25 days after the earliest', '25 días después del primero'],
+  ])('waiting: %s', (_name, days, points, en, es) => {
+    expect(rankSlot(slot(days), t0).reasons).toEqual([{ points, why: { en, es } }]);
   });
 
   test('travel stops counting at 30 km; a slot before `earliest` counts as the earliest', () => {
-    expect(rankSlot(slot(0, { distanceKm: 80 }), t0).reasons[1]).toEqual({ points: -90, why: '80.0 km from home' });
+    expect(rankSlot(slot(0, { distanceKm: 80 }), t0).reasons[1]).toEqual({
+      points: -90,
+      why: { en: '80.0 km from home', es: 'a 80,0 km de casa' },
+    });
     expect(rankSlot(slot(-1), t0).score).toBe(SLOT_RANK_WEIGHTS.soonest);
   });
 
@@ -74,7 +77,7 @@ describe('slot ranking', () => {
     // e: 100; a, B (1 h): 100 − 0.2 → 100; f (2 h): 100 − 0.4 → 100; c: 90 + 60 = 150; d: 0.
     expect(ordered.map((s) => s.resourceId)).toEqual(['c', 'e', 'B', 'a', 'f', 'd']);
     expect(ordered[0]!.rank.score).toBe(150);
-    expect(ordered[1]!.rank.reasons[0]!.why).toBe('earliest available');
+    expect(ordered[1]!.rank.reasons[0]!.why.en).toBe('earliest available');
   });
 
   test('the same slots in any input order rank the same', () => {

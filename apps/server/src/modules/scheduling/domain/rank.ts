@@ -13,8 +13,11 @@ export type SlotRankInput = Readonly<{
   isInNetwork?: boolean | undefined;
 }>;
 
+/** A text in each language the API answers in (chosen by the request's Accept-Language). */
+export type Words = Readonly<{ en: string; es: string }>;
+
 /** A slot's place in the list: the score and, largest first, the points it is made of, in words. */
-export type SlotRank = Readonly<{ score: number; reasons: readonly { points: number; why: string }[] }>;
+export type SlotRank = Readonly<{ score: number; reasons: readonly { points: number; why: Words }[] }>;
 
 /**
  * CareLoop's default weights, in points. What they trade: a day's wait (5) is worth about 1.7 km of travel (3 per
@@ -38,12 +41,13 @@ const HOUR_MS = 3_600_000;
 // Math.round(-0.4) is -0; a reason worth nothing should read 0.
 const round = (x: number) => Math.round(x) || 0;
 
-const waitText = (ms: number) =>
-  ms < HOUR_MS
-    ? 'earliest available'
-    : ms < 48 * HOUR_MS
-      ? `${Math.floor(ms / HOUR_MS)} h after the earliest`
-      : `${Math.floor(ms / (24 * HOUR_MS))} days after the earliest`;
+const waitText = (ms: number): Words => {
+  if (ms < HOUR_MS) return { en: 'earliest available', es: 'el primero disponible' };
+  const hours = Math.floor(ms / HOUR_MS);
+  if (ms < 48 * HOUR_MS) return { en: `${hours} h after the earliest`, es: `${hours} h después del primero` };
+  const days = Math.floor(ms / (24 * HOUR_MS));
+  return { en: `${days} days after the earliest`, es: `${days} días después del primero` };
+};
 
 /**
  * The transparent ranking of candidate slots (issue #5): it weighs how soon, how near, whether the patient has seen
@@ -56,15 +60,24 @@ export function rankSlot(slot: SlotRankInput, earliest: number): SlotRank {
   const reasons = [
     { points: round(Math.max(0, w.soonest - (w.perDayWaited * waited) / (24 * HOUR_MS))), why: waitText(waited) },
   ];
-  if (slot.isVirtual) reasons.push({ points: 0, why: 'virtual visit: no travel' });
+  if (slot.isVirtual)
+    reasons.push({ points: 0, why: { en: 'virtual visit: no travel', es: 'consulta por video: sin traslado' } });
   else if (slot.distanceKm !== undefined)
     reasons.push({
       points: -round(Math.min(w.maxTravel, w.perKm * slot.distanceKm)),
-      why: `${slot.distanceKm.toFixed(1)} km from home`,
+      why: {
+        en: `${slot.distanceKm.toFixed(1)} km from home`,
+        es: `a ${slot.distanceKm.toFixed(1).replace('.', ',')} km de casa`,
+      },
     });
-  if (slot.hasSeenBefore) reasons.push({ points: w.continuity, why: 'seen this provider before' });
-  if (slot.isInNetwork === false) reasons.push({ points: -w.outOfNetwork, why: 'out of network' });
-  else if (slot.isInNetwork) reasons.push({ points: 0, why: 'in network' });
+  if (slot.hasSeenBefore)
+    reasons.push({
+      points: w.continuity,
+      why: { en: 'seen this provider before', es: 'ya lo atendió este profesional' },
+    });
+  if (slot.isInNetwork === false)
+    reasons.push({ points: -w.outOfNetwork, why: { en: 'out of network', es: 'fuera de la red' } });
+  else if (slot.isInNetwork) reasons.push({ points: 0, why: { en: 'in network', es: 'dentro de la red' } });
   reasons.sort((a, b) => b.points - a.points);
   return { score: reasons.reduce((s, r) => s + r.points, 0), reasons };
 }

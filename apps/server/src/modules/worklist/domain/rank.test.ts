@@ -46,10 +46,10 @@ describe('worklist ranking', () => {
   test('the reasons add up to the score, largest first, in words', () => {
     const rank = rankTask({ priority: 'urgent', type: 'follow-up-call', due: inHours(-5.5), risk: 0.82 }, now);
     expect(rank.reasons).toEqual([
-      { points: 800, why: 'urgent priority' },
-      { points: 311, why: 'overdue by 5 h' },
-      { points: 123, why: 'high patient risk (0.82)' },
-      { points: 30, why: 'Follow-up call' },
+      { points: 800, why: { en: 'urgent priority', es: 'prioridad: urgente' } },
+      { points: 311, why: { en: 'overdue by 5 h', es: 'vencida hace 5 h' } },
+      { points: 123, why: { en: 'high patient risk (0.82)', es: 'riesgo alto del paciente (0,82)' } },
+      { points: 30, why: { en: 'Follow-up call', es: 'Llamada de seguimiento' } },
     ]);
     expect(rank.score).toBe(1264);
   });

@@ -10,15 +10,30 @@ export type RankInput = Readonly<{
   risk?: number | undefined;
 }>;
 
+/** A text in each language the API answers in (chosen by the request's Accept-Language). */
+export type Words = Readonly<{ en: string; es: string }>;
+
 /** A task's place in the queue: the score and, largest first, the parts it is made of, in words. */
-export type Rank = Readonly<{ score: number; reasons: readonly { points: number; why: string }[] }>;
+export type Rank = Readonly<{ score: number; reasons: readonly { points: number; why: Words }[] }>;
 
 // 700 apart: more than everything else can add (overdue ≤ 444, risk ≤ 150, kind ≤ 45), so clinical priority always
 // decides first and the other parts order the work within one priority.
 const PRIORITY_POINTS: Record<TaskPriority, number> = { stat: 2200, asap: 1500, urgent: 800, routine: 100 };
 
-const hoursText = (h: number) =>
-  h < 1 ? 'less than an hour' : h < 48 ? `${Math.floor(h)} h` : `${Math.floor(h / 24)} days`;
+const hoursText = (h: number): Words =>
+  h < 1
+    ? { en: 'less than an hour', es: 'menos de una hora' }
+    : h < 48
+      ? { en: `${Math.floor(h)} h`, es: `${Math.floor(h)} h` }
+      : { en: `${Math.floor(h / 24)} days`, es: `${Math.floor(h / 24)} días` };
+
+const PRIORITY_ES: Record<TaskPriority, string> = {
+  routine: 'rutinaria',
+  urgent: 'urgente',
+  asap: 'lo antes posible',
+  stat: 'inmediata',
+};
+const BAND = { high: 'alto', moderate: 'moderado', low: 'bajo' } as const;
 
 /**
  * The transparent ranking of the worklist (issue #4): clinical priority first, always; within it time — overdue work first, the more
@@ -26,23 +41,36 @@ const hoursText = (h: number) =>
  * then the kind of work. Every part is a number of points with the reason shown to the coordinator.
  */
 export function rankTask(task: RankInput, now: Temporal.Instant): Rank {
-  const reasons: { points: number; why: string }[] = [
-    { points: PRIORITY_POINTS[task.priority], why: `${task.priority} priority` },
+  const reasons: { points: number; why: Words }[] = [
+    {
+      points: PRIORITY_POINTS[task.priority],
+      why: { en: `${task.priority} priority`, es: `prioridad: ${PRIORITY_ES[task.priority]}` },
+    },
   ];
   if (task.due) {
     const hours = (task.due.epochMilliseconds - now.epochMilliseconds) / 3_600_000;
+    const span = hoursText(Math.abs(hours));
     reasons.push({
       points: timePoints(hours),
-      why: hours < 0 ? `overdue by ${hoursText(-hours)}` : `due in ${hoursText(hours)}`,
+      why:
+        hours < 0
+          ? { en: `overdue by ${span.en}`, es: `vencida hace ${span.es}` }
+          : { en: `due in ${span.en}`, es: `vence en ${span.es}` },
     });
   }
   if (task.risk !== undefined) {
     const risk = Math.max(0, Math.min(1, task.risk));
     const band = risk >= 0.7 ? 'high' : risk >= 0.4 ? 'moderate' : 'low';
-    reasons.push({ points: Math.round(risk * MAX_RISK_POINTS), why: `${band} patient risk (${risk.toFixed(2)})` });
+    reasons.push({
+      points: Math.round(risk * MAX_RISK_POINTS),
+      why: {
+        en: `${band} patient risk (${risk.toFixed(2)})`,
+        es: `riesgo ${BAND[band]} del paciente (${risk.toFixed(2).replace('.', ',')})`,
+      },
+    });
   }
   const kind = TASK_TYPES[task.type];
-  reasons.push({ points: kind.weight, why: kind.display });
+  reasons.push({ points: kind.weight, why: { en: kind.display, es: kind.es } });
   reasons.sort((a, b) => b.points - a.points);
   return { score: reasons.reduce((s, r) => s + r.points, 0), reasons };
 }
