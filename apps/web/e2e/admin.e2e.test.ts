@@ -137,6 +137,28 @@ describe.skipIf(!hasChromium)('the administrator', () => {
     await expectAccessible(page, 'audit log');
     await screenshot(page, 'admin-audit');
 
+    // The patient's accounting of disclosures, downloaded: the clinician's emergency access is in it.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Accounting of disclosures (CSV)' }).click(),
+    ]);
+    const csv = await new Promise<string>((resolve, reject) => {
+      void download.createReadStream().then((stream) => {
+        let text = '';
+        stream.on('data', (chunk: Buffer) => {
+          text += chunk.toString('utf8');
+        });
+        stream.on('end', () => resolve(text));
+        stream.on('error', reject);
+      }, reject);
+    });
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('when,who,action,what,outcome,purpose');
+    const emergency = lines.filter((l) => l.includes('clinician (Practitioner/') && l.includes('Emergency Override'));
+    expect(emergency).toHaveLength(1);
+    expect(emergency[0]).toMatch(new RegExp(`,Patient/${patient},success,ETREAT$`));
+    expect(lines.some((l) => l.includes('clinician') && l.includes('execute $everything'))).toBe(true);
+
     // Break-the-glass review: the clinician's access waits; reviewed with a note, it leaves the queue.
     await nav.getByRole('link', { name: 'Break-the-glass review' }).click();
     const grants = page.getByTestId('break-glass-grant');

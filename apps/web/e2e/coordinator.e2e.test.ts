@@ -17,7 +17,7 @@ describe.skipIf(!hasChromium)('the coordinator', () => {
     const browser = journey.browser();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
-    const signedIn = await firstSignIn(page, 'coordinator', undefined, true);
+    const { signedIn } = await firstSignIn(page, 'coordinator', undefined, true);
     await page.waitForURL(/\/worklist$/);
     const rows = page.getByTestId('work-item');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(0);

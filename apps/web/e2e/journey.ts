@@ -72,7 +72,7 @@ const ENGLISH: SignInTexts = {
  * A first sign-in: password, authenticator enrolment (the key read from the page, the code computed here), recovery
  * codes acknowledged — by the pages' words in `texts` (English unless the browser asks for another language). Checks
  * and photographs the sign-in and enrolment screens when `record` is set. Resolves with the moment the last step was
- * clicked, from which the first screen's readiness can be measured.
+ * clicked, from which the first screen's readiness can be measured, and the authenticator's key.
  */
 export async function signInFirstTime(
   page: Page,
@@ -81,7 +81,7 @@ export async function signInFirstTime(
   password: string,
   record = false,
   texts: SignInTexts = ENGLISH,
-): Promise<number> {
+): Promise<{ signedIn: number; secret: string }> {
   await page.goto(url);
   await page.getByLabel(texts.userName).fill(username);
   await page.locator('input[name=password]').fill(password);
@@ -101,7 +101,33 @@ export async function signInFirstTime(
   await expect.poll(() => page.getByText(texts.recoveryTitle).count()).toBe(1);
   const signedIn = Date.now();
   await page.getByRole('button', { name: texts.stored }).click();
-  return signedIn;
+  return { signedIn, secret };
+}
+
+/**
+ * A later sign-in: the password, then the authenticator's code. The code is the next period's (the server accepts
+ * one period either side, and never a period already used — the enrolment used this one).
+ */
+export async function signInWithCode(
+  page: Page,
+  url: string,
+  username: string,
+  password: string,
+  secret: string,
+): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('User name').fill(username);
+  await page.locator('input[name=password]').fill(password);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const code = page.getByLabel(/^The 6-digit code from your authenticator app/);
+  await expect.poll(() => code.count()).toBe(1);
+  await expectAccessible(page, 'authenticator code');
+  await screenshot(page, 'sign-in-code');
+  const next = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.replace(/\s+/g, '')) }).generate({
+    timestamp: Date.now() + 30_000,
+  });
+  await code.fill(next);
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 /** Picks an option of a searchable select (a Mantine combobox) by its label and the option's name. */

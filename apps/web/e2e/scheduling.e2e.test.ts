@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { expectAccessible, screenshot } from './browser.ts';
-import { choose, hasChromium, setUpJourney, signInFirstTime } from './journey.ts';
+import { choose, hasChromium, setUpJourney, signInFirstTime, signInWithCode } from './journey.ts';
 
 // Issue #7's scheduling screens, in Debian's chromium against CareLoop as `npm start` runs it: a coordinator books a
 // follow-up, moves it with a reason, finds it in the practitioner's week, cancels it, and puts the patient on a
@@ -31,7 +31,7 @@ describe.skipIf(!hasChromium)('scheduling', () => {
   test('a coordinator books, reschedules with a reason, sees the week of the practitioner, cancels and waitlists', async () => {
     const context = await journey.browser().newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
-    await signInFirstTime(page, journey.careloop.url, 'coordinator', journey.careloop.password);
+    const { secret } = await signInFirstTime(page, journey.careloop.url, 'coordinator', journey.careloop.password);
     await page.waitForURL(/\/worklist$/);
     const patient = await firstPatient(page);
     expect(patient).not.toBe('');
@@ -111,11 +111,11 @@ describe.skipIf(!hasChromium)('scheduling', () => {
       await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Cancel the appointment' });
-    await expect.poll(() => dialog.isVisible()).toBe(true);
+    const reason = dialog.getByLabel(/^Reason for cancelling/);
+    // The dialog puts the focus in the reason once it has opened.
+    await expect.poll(() => reason.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await page.keyboard.type('Seen sooner by the primary care physician.');
-    expect(await dialog.getByLabel(/^Reason for cancelling/).inputValue()).toBe(
-      'Seen sooner by the primary care physician.',
-    );
+    expect(await reason.inputValue()).toBe('Seen sooner by the primary care physician.');
     await expectAccessible(page, 'cancel dialog');
     await dialog.getByRole('button', { name: 'Cancel the appointment' }).click();
     await expect.poll(() => status(page)).toContain('The appointment is cancelled');
@@ -140,6 +140,12 @@ describe.skipIf(!hasChromium)('scheduling', () => {
       expect(overflow, `${path} at tablet width`).toBeLessThanOrEqual(0);
     }
     await screenshot(page, 'calendar-tablet');
+
+    // Signed out, the next sign-in asks for the authenticator's code, and lands on the worklist again.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInWithCode(page, journey.careloop.url, 'coordinator', journey.careloop.password, secret);
+    await page.waitForURL(/\/worklist$/);
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'My worklist' }).count()).toBe(1);
     await context.close();
   });
 });

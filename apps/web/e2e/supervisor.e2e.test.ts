@@ -77,6 +77,15 @@ describe.skipIf(!hasChromium)('the supervisor', () => {
     expect(after.patients).toBe(before.patients + net);
     expect(after.score).toBeLessThan(before.score);
     await expectAccessible(page, 'caseload after rebalancing');
+
+    // Supervisors review emergency accesses too; the audit log and the accounts stay the administrators'.
+    await page.getByRole('link', { name: 'Break-the-glass review' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Break-the-glass review' }).count()).toBe(1);
+    await expect.poll(() => page.getByText('Nothing is waiting for review.').count()).toBe(1);
+    await expectAccessible(page, 'break-the-glass review (supervisor)');
+    expect(await page.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+    await page.goto(`${journey.careloop.url}/administration/users`);
+    await page.waitForURL(/\/worklist$/);
     await context.close();
   });
 });

@@ -9,7 +9,14 @@ describe('navigation', () => {
       'referrals',
       'calendar',
     ]);
-    expect(navigationFor(['supervisor']).map((s) => s.label)).toContain('caseload');
+    expect(navigationFor(['supervisor']).map((s) => s.label)).toEqual([
+      'worklist',
+      'patients',
+      'referrals',
+      'calendar',
+      'caseload',
+      'adminBreakGlass',
+    ]);
     expect(navigationFor(['administrator']).map((s) => s.path)).toEqual([
       '/administration/users',
       '/administration/audit',
@@ -24,6 +31,8 @@ describe('navigation', () => {
     ['/caseload', ['care-coordinator'], false],
     ['/caseload', ['care-coordinator', 'supervisor'], true],
     ['/administration/audit', ['supervisor'], false],
+    ['/administration/break-glass', ['supervisor'], true],
+    ['/patients-archive', ['care-coordinator'], false],
     ['/administration/audit?agent=x', ['administrator'], true],
     ['/worklist', ['administrator'], false],
     ['/patients/7', ['patient'], false],

@@ -18,18 +18,16 @@ const SCREENS: readonly NavItem[] = [
   { path: '/caseload', label: 'caseload', roles: ['supervisor'] },
   { path: '/administration/users', label: 'adminUsers', roles: ['administrator'] },
   { path: '/administration/audit', label: 'adminAudit', roles: ['administrator'] },
-  { path: '/administration/break-glass', label: 'adminBreakGlass', roles: ['administrator'] },
+  { path: '/administration/break-glass', label: 'adminBreakGlass', roles: ['administrator', 'supervisor'] },
 ];
 
 /** The screens a user with these roles may open. */
 export const navigationFor = (roles: readonly string[]): NavItem[] =>
   SCREENS.filter((s) => s.roles.some((r) => roles.includes(r)));
 
-const areaOf = (path: string) => path.split('/')[1] ?? '';
-
 /**
  * Whether an address belongs to one of the user's screens (`/patients/7/book` to Patients): an address of another
  * role's screen is not shown, even followed from a link or typed (the server refuses its data anyway).
  */
 export const mayOpen = (path: string, roles: readonly string[]) =>
-  navigationFor(roles).some((s) => areaOf(s.path) === areaOf(path));
+  navigationFor(roles).some((s) => path === s.path || path.startsWith(`${s.path}/`) || path.startsWith(`${s.path}?`));

@@ -6,7 +6,16 @@ import { useSearchParams } from 'react-router';
 import { api } from '../../lib/api.ts';
 import { AuditFilterForm } from './AuditFilterForm.tsx';
 import { AuditTable } from './AuditTable.tsx';
-import { type AuditBundle, auditPath, auditRows, filtersFrom, PAGE_SIZE, pageOf, paramsFor } from './model.ts';
+import {
+  type AuditBundle,
+  auditPath,
+  auditRows,
+  disclosuresPath,
+  filtersFrom,
+  PAGE_SIZE,
+  pageOf,
+  paramsFor,
+} from './model.ts';
 import { asApiError, useUsers } from './queries.ts';
 
 /** The audit log: who did what to whose data, newest first, a page at a time. Searching it is itself audited. */
@@ -28,6 +37,7 @@ export function AuditPage() {
   });
   const page = search.data ? pageOf(offset, search.data.rows.length, search.data.total) : undefined;
   const go = (to: number) => setParams(paramsFor(filters, to));
+  const disclosures = disclosuresPath(filters);
 
   return (
     <Stack>
@@ -35,6 +45,15 @@ export function AuditPage() {
         {t('audit.title')}
       </Title>
       <AuditFilterForm value={filters} users={users.data ?? []} onSearch={(f) => setParams(paramsFor(f))} />
+      {disclosures && (
+        <Group>
+          {/* The server sends it as an attachment; the session cookie authenticates the download. */}
+          <Button component="a" href={disclosures} download variant="default">
+            {t('audit.disclosures')}
+          </Button>
+          <Text size="sm">{t('audit.disclosuresHelp')}</Text>
+        </Group>
+      )}
       {search.isFetching && <Loader aria-label={t('audit.loading')} size="sm" />}
       {search.error && (
         <Alert color="red" role="alert">

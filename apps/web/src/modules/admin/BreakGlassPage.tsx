@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { useAuth } from '../../app/auth.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { api } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
@@ -12,7 +13,8 @@ import { ReviewDialog } from './ReviewDialog.tsx';
 
 /**
  * Break-the-glass review: the emergency accesses staff opened, waiting ones first; the privacy officer reads the
- * reason, checks the audit trail of what was opened, and marks each reviewed with a note.
+ * reason, checks the audit trail of what was opened (administrators), and marks each reviewed with a note.
+ * Supervisors review here too; the audit log is the administrators'.
  */
 export function BreakGlassPage() {
   const { t } = useTranslation('admin');
@@ -20,7 +22,9 @@ export function BreakGlassPage() {
   const [all, setAll] = useState(false);
   const [reviewing, setReviewing] = useState<Grant | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
-  const users = useUsers();
+  const { session } = useAuth();
+  const isAdministrator = session?.roles.includes('administrator') ?? false;
+  const users = useUsers(isAdministrator);
   const grants = useQuery({
     queryKey: ['admin-break-glass', all],
     queryFn: async () =>
@@ -69,14 +73,16 @@ export function BreakGlassPage() {
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm">{g.patient}</Text>
-                        <Anchor
-                          component={Link}
-                          size="sm"
-                          to={`/administration/audit?${paramsFor(grantAudit(g, users.data ?? []))}`}
-                          aria-label={t('glass.trailOf', names)}
-                        >
-                          {t('glass.trail')}
-                        </Anchor>
+                        {isAdministrator && (
+                          <Anchor
+                            component={Link}
+                            size="sm"
+                            to={`/administration/audit?${paramsFor(grantAudit(g, users.data ?? []))}`}
+                            aria-label={t('glass.trailOf', names)}
+                          >
+                            {t('glass.trail')}
+                          </Anchor>
+                        )}
                       </Table.Td>
                       <Table.Td style={{ maxWidth: 320 }}>{g.reason}</Table.Td>
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(g.grantedAt)}</Table.Td>

@@ -70,6 +70,8 @@ const en = {
     confirm: 'Deactivate',
   },
   audit: {
+    disclosures: 'Accounting of disclosures (CSV)',
+    disclosuresHelp: "Every access to this patient's record in the period, as the patient may ask for it (HIPAA).",
     title: 'Audit log',
     filters: 'Search the audit log',
     agent: 'User',
@@ -242,6 +244,9 @@ export const adminMessages: Messages<typeof en> = {
       confirm: 'Desactivar',
     },
     audit: {
+      disclosures: 'Registro de divulgaciones (CSV)',
+      disclosuresHelp:
+        'Cada acceso al expediente de este paciente en el período, tal como el paciente puede solicitarlo (HIPAA).',
       title: 'Registro de auditoría',
       filters: 'Buscar en el registro de auditoría',
       agent: 'Usuario',

@@ -4,6 +4,7 @@ import {
   agentOf,
   auditPath,
   auditRows,
+  disclosuresPath,
   filtersFrom,
   grantAudit,
   instant,
@@ -205,5 +206,16 @@ describe('the audit search', () => {
     expect(from).toBeLessThanOrEqual(Date.parse(grantedAt));
     expect(Date.parse(grantedAt) - from).toBeLessThan(60_000);
     expect(grantAudit(grant, [])).not.toHaveProperty('agent');
+  });
+
+  test("a patient's accounting of disclosures: the searched patient and period, none without a patient", () => {
+    expect(disclosuresPath({ agent: 'Practitioner/pcp' })).toBeUndefined();
+    const path = disclosuresPath({ patient: 'Patient/demo-pat-000007', from: '2026-06-01T09:30', to: 'garbage' });
+    const [base, query] = (path ?? '').split('?');
+    expect(base).toBe('/admin/audit/disclosures');
+    const q = new URLSearchParams(query);
+    expect(q.get('patient')).toBe('demo-pat-000007');
+    expect(q.get('from')).toBe(new Date('2026-06-01T09:30').toISOString());
+    expect(q.has('to')).toBe(false);
   });
 });

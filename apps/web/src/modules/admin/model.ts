@@ -146,6 +146,20 @@ export function auditPath(filters: AuditFilters, offset: number, count = PAGE_SI
   return `/admin/audit?${q}`;
 }
 
+/**
+ * The patient's accounting of disclosures (HIPAA: who saw their record, when, why) as a CSV download, for the
+ * searched patient and period; undefined without a patient.
+ */
+export function disclosuresPath(filters: AuditFilters): string | undefined {
+  if (!filters.patient) return undefined;
+  const q = new URLSearchParams({ patient: filters.patient.replace(/^Patient\//, '') });
+  const from = instant(filters.from);
+  const to = instant(filters.to);
+  if (from) q.set('from', from);
+  if (to) q.set('to', to);
+  return `/admin/audit/disclosures?${q}`;
+}
+
 /** Where a page sits in the results, and the offsets of the newer and older pages (undefined: there is none). */
 export function pageOf(offset: number, shown: number, total: number, count = PAGE_SIZE) {
   return {

@@ -2,10 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { ApiError, api } from '../../lib/api.ts';
 import type { AdminUser } from './model.ts';
 
-/** Every account, by user name (GET /admin/users; administrators only). */
-export const useUsers = () =>
+/** Every account, by user name (GET /admin/users; administrators only: others pass `enabled` false). */
+export const useUsers = (enabled = true) =>
   useQuery({
     queryKey: ['admin-users'],
+    enabled,
     queryFn: async () => (await api<{ users: AdminUser[] }>('GET', '/admin/users')).users,
   });
 
