@@ -19,13 +19,13 @@ type Journey = { readonly careloop: Running & { webDir: string }; browser(): Bro
  * build setup.ts made — and its browser; both stopped after the file. Each file has its own, so journeys running at
  * once never share accounts (every demo user enrols an authenticator once).
  */
-export function setUpJourney(patients = 200): Journey {
+export function setUpJourney(patients = 200, settings: Readonly<Record<string, string>> = {}): Journey {
   let browser: Browser | undefined;
   let careloop: (Running & { webDir: string }) | undefined;
   beforeAll(async () => {
     const webDir = inject('webDir');
     if (!hasChromium || !webDir) return;
-    careloop = { ...(await startCareLoop(webDir, patients)), webDir };
+    careloop = { ...(await startCareLoop(webDir, patients, settings)), webDir };
     browser = await launch();
   }, 180_000);
   afterAll(async () => {

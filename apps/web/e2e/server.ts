@@ -22,7 +22,11 @@ export type Running = Readonly<{ url: string; password: string; stop(): Promise<
  * CareLoop as `npm start` runs it — `careloop start` on a fresh embedded database, which loads the demo population
  * and prints the demo password — on a free port, serving the web build in webDir.
  */
-export async function startCareLoop(webDir: string, patients = 200): Promise<Running> {
+export async function startCareLoop(
+  webDir: string,
+  patients = 200,
+  settings: Readonly<Record<string, string>> = {},
+): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'careloop-e2e-'));
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [join(root, 'apps/server/src/cli/main.ts'), 'start'], {
@@ -35,6 +39,7 @@ export async function startCareLoop(webDir: string, patients = 200): Promise<Run
       CARELOOP_EXPORT_DIR: join(dir, 'export'),
       SEED_PATIENTS: String(patients),
       WEB_DIR: webDir,
+      ...settings,
       LOG_LEVEL: 'warn',
       DATABASE_URL: '',
     },
