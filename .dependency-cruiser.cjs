@@ -79,7 +79,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)\\.careloop/' },
+    // Data and the web build (`npm start` writes apps/web/dist) are not source.
+    exclude: { path: '(^|/)\\.careloop/|^apps/web/dist/' },
     // Type-only imports count too: a cycle through types still couples the files, and domain/ rules need to see them.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
