@@ -8,7 +8,6 @@ import {
   type Booking,
   INTERPRETING,
   openMs,
-  PAYERS,
   SERVICE_ID,
   SERVICE_TYPE,
   VISIT,
@@ -16,6 +15,7 @@ import {
   WEEKDAYS,
   type World,
 } from './slots-data.ts';
+import { PAYERS } from './slots-tables.ts';
 import { note } from './stats.ts';
 
 const MINUTE = 60_000;

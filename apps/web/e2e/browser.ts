@@ -43,3 +43,7 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
     );
   expect(bad, `accessibility of ${screen}`).toEqual([]);
 }
+
+/** How much wider than the window the page is, in CSS pixels: 0 when it fits and nothing scrolls sideways. */
+export const overflowX = (page: Page): Promise<number> =>
+  page.locator('html').evaluate((html) => html.scrollWidth - html.clientWidth);

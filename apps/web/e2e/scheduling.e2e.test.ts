@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { expectAccessible, screenshot } from './browser.ts';
+import { expectAccessible, overflowX, screenshot } from './browser.ts';
 import { choose, hasChromium, setUpJourney, signInFirstTime, signInWithCode } from './journey.ts';
 
 // Issue #7's scheduling screens, in Debian's chromium against CareLoop as `npm start` runs it: a coordinator books a
@@ -136,8 +136,7 @@ describe.skipIf(!hasChromium)('scheduling', () => {
     for (const path of [`/patients/${patient}/appointments`, `/patients/${patient}/book`, '/schedule']) {
       await page.goto(`${journey.careloop.url}${path}`);
       await expect.poll(() => page.getByRole('heading', { level: 1 }).count()).toBe(1);
-      const overflow = await page.locator('html').evaluate((html) => html.scrollWidth - html.clientWidth);
-      expect(overflow, `${path} at tablet width`).toBeLessThanOrEqual(0);
+      expect(await overflowX(page), `${path} at tablet width`).toBeLessThanOrEqual(0);
     }
     await screenshot(page, 'calendar-tablet');
 

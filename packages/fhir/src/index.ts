@@ -1,4 +1,5 @@
 export { dateRange } from './date-range.ts';
+export { type Language, languageOf, type Words } from './language.ts';
 export {
   allOk,
   badRequest,

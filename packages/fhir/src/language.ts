@@ -2,6 +2,9 @@
 export type Language = 'en' | 'es';
 const LANGUAGES: readonly Language[] = ['en', 'es'];
 
+/** A text in each language the API answers in. */
+export type Words = Readonly<Record<Language, string>>;
+
 /**
  * The language to answer in, from an `Accept-Language` header (RFC 9110 §12.5.4): the supported language of the
  * highest-weighted range, a regional range (`es-MX`) counting for its language; English when none is supported.

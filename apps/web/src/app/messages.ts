@@ -50,7 +50,6 @@ const en = {
   },
   common: {
     unnamed: 'Unnamed',
-    failed: 'That did not work.',
     tryAgain: 'That did not work. Please try again.',
     checkAndTryAgain: 'That did not work. Please check and try again.',
     serverError: 'Something went wrong on our side. Please try again in a moment.',
@@ -118,7 +117,6 @@ export const appMessages: Messages<typeof en> = {
     },
     common: {
       unnamed: 'Sin nombre',
-      failed: 'No se pudo completar.',
       tryAgain: 'No se pudo completar. Inténtelo de nuevo.',
       checkAndTryAgain: 'No se pudo completar. Revise los datos e inténtelo de nuevo.',
       serverError: 'Algo falló de nuestro lado. Inténtelo de nuevo en un momento.',

@@ -1,7 +1,7 @@
+import type { Language } from '@careloop/fhir';
 import type { Appointment, Bundle, HealthcareService } from '@medplum/fhirtypes';
 import type { Temporal } from 'temporal-polyfill';
 import { invalid } from '../../platform/errors.ts';
-import type { Language } from '../../platform/http/language.ts';
 import type { Store } from '../../platform/store/index.ts';
 import { type Bookable, loadBookables, type Site } from './directory.ts';
 import { openIntervals } from './domain/availability.ts';

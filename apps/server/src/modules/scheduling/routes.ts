@@ -1,10 +1,10 @@
+import { languageOf } from '@careloop/fhir';
 import type { Appointment, Parameters, ParametersParameter } from '@medplum/fhirtypes';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../platform/clock.ts';
 import { invalid } from '../../platform/errors.ts';
 import { storeOf } from '../../platform/http/auth/index.ts';
 import { operationParameters } from '../../platform/http/fhir-parameters.ts';
-import { languageOf } from '../../platform/http/language.ts';
 import { first, languageTag, maxDistanceKm, type Query } from '../../platform/http/query.ts';
 import { type BookingDeps, bookAppointment, cancelAppointment, confirmHold, rescheduleAppointment } from './book.ts';
 import { PATIENT_WINDOW_PRESETS } from './domain/patient-windows.ts';

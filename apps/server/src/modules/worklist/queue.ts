@@ -1,7 +1,7 @@
+import type { Language } from '@careloop/fhir';
 import type { Bundle, Task } from '@medplum/fhirtypes';
 import { Temporal } from 'temporal-polyfill';
 import type { Actor } from '../../platform/access/index.ts';
-import type { Language } from '../../platform/http/language.ts';
 import { maxCount, type Store, type TaskQueueFilter, type TaskQueueRow } from '../../platform/store/index.ts';
 import { type Rank, rankBound, rankWorklist } from './domain/rank.ts';
 import { isTaskType } from './domain/task-resource.ts';

@@ -1,4 +1,4 @@
-import { notFound } from '@careloop/fhir';
+import { languageOf, notFound } from '@careloop/fhir';
 import type { Bundle, BundleEntry, ParametersParameter, Task } from '@medplum/fhirtypes';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Temporal } from 'temporal-polyfill';
@@ -7,7 +7,6 @@ import type { Db } from '../../platform/db/index.ts';
 import { invalid, OutcomeError } from '../../platform/errors.ts';
 import { actorOf, storeOf } from '../../platform/http/auth/index.ts';
 import { operationParameters } from '../../platform/http/fhir-parameters.ts';
-import { languageOf } from '../../platform/http/language.ts';
 import { isTaskType } from './domain/task-resource.ts';
 import type { TaskType } from './domain/task-types.ts';
 import { actOnTask, TASK_OPERATIONS, type TaskAction } from './operations.ts';

@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { Failure } from '../../components/Failure.tsx';
 import { api } from '../../lib/api.ts';
 import { AuditFilterForm } from './AuditFilterForm.tsx';
 import { AuditTable } from './AuditTable.tsx';
@@ -16,7 +17,7 @@ import {
   pageOf,
   paramsFor,
 } from './model.ts';
-import { asApiError, useUsers } from './queries.ts';
+import { useUsers } from './queries.ts';
 
 /** The audit log: who did what to whose data, newest first, a page at a time. Searching it is itself audited. */
 export function AuditPage() {
@@ -55,11 +56,7 @@ export function AuditPage() {
         </Group>
       )}
       {search.isFetching && <Loader aria-label={t('audit.loading')} size="sm" />}
-      {search.error && (
-        <Alert color="red" role="alert">
-          {asApiError(search.error, t('failed')).message}
-        </Alert>
-      )}
+      <Failure error={search.error} />
       {search.data && !search.isPlaceholderData && search.data.rows.length === 0 && (
         <Alert color="gray" role="status">
           {t('audit.empty')}

@@ -4,11 +4,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useAuth } from '../../app/auth.tsx';
+import { Failure } from '../../components/Failure.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { api } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { type Grant, grantAudit, paramsFor } from './model.ts';
-import { asApiError, useUsers } from './queries.ts';
+import { useUsers } from './queries.ts';
 import { ReviewDialog } from './ReviewDialog.tsx';
 
 /**
@@ -42,11 +43,7 @@ export function BreakGlassPage() {
       <Switch label={t('glass.showReviewed')} checked={all} onChange={(e) => setAll(e.currentTarget.checked)} />
       {notice && <Notice onClose={() => setNotice(undefined)}>{notice}</Notice>}
       {grants.isPending && <Loader aria-label={t('glass.loading')} />}
-      {grants.error && (
-        <Alert color="red" role="alert">
-          {asApiError(grants.error, t('failed')).message}
-        </Alert>
-      )}
+      <Failure error={grants.error} />
       {grants.data?.length === 0 && <Alert color="gray">{all ? t('glass.empty') : t('glass.emptyPending')}</Alert>}
       {grants.data && grants.data.length > 0 && (
         <>

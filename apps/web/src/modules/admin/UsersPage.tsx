@@ -2,6 +2,7 @@ import { Alert, Button, Group, Loader, Modal, Stack, Table, Text, Title } from '
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Failure } from '../../components/Failure.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { api } from '../../lib/api.ts';
 import { type AdminUser, mfaState, type Role } from './model.ts';
@@ -59,11 +60,7 @@ export function UsersPage() {
         </Alert>
       )}
       {users.isPending && <Loader aria-label={t('users.loading')} />}
-      {users.error && (
-        <Alert color="red" role="alert">
-          {asApiError(users.error, t('failed')).message}
-        </Alert>
-      )}
+      <Failure error={users.error} />
       {users.data?.length === 0 && <Alert color="gray">{t('users.empty')}</Alert>}
       {users.data && users.data.length > 0 && (
         <Table.ScrollContainer minWidth={900}>
@@ -159,11 +156,7 @@ export function UsersPage() {
       >
         <Stack>
           <Text>{t('deactivateDialog.body')}</Text>
-          {toggle.error && (
-            <Alert color="red" role="alert">
-              {asApiError(toggle.error, t('failed')).message}
-            </Alert>
-          )}
+          <Failure error={toggle.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setDeactivating(undefined)} data-autofocus>
               {t('cancel')}

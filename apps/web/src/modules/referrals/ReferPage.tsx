@@ -17,6 +17,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { Failure } from '../../components/Failure.tsx';
 import { ApiError, api } from '../../lib/api.ts';
 import { useServices } from '../../lib/names.ts';
 import { referralsMessages } from './messages.ts';
@@ -216,11 +217,7 @@ export function ReferPage() {
             </Group>
           </Radio.Group>
         </Card>
-        {refer.error && (
-          <Alert color="red" role="alert">
-            {(refer.error as Error).message}
-          </Alert>
-        )}
+        <Failure error={refer.error} />
         <Group>
           <Button type="submit" loading={refer.isPending} disabled={chosen.length === 0 || !specialty}>
             {t('refer.send')}

@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useAuth } from '../../app/auth.tsx';
-import { ApiError, api } from '../../lib/api.ts';
+import { Failure } from '../../components/Failure.tsx';
+import { api } from '../../lib/api.ts';
 import { formatDateTime, fromNow } from '../../lib/format.ts';
 import { useNames } from '../../lib/names.ts';
 import { referralsMessages } from './messages.ts';
@@ -134,11 +135,7 @@ export function ReferralBoard() {
       <Title order={1} size="h2">
         {t('board.title')}
       </Title>
-      {step.error && (
-        <Alert color="red" role="alert">
-          {step.error instanceof ApiError ? step.error.message : t('common.failed', { ns: 'app' })}
-        </Alert>
-      )}
+      <Failure error={step.error} />
       {offers.isPending && <Loader aria-label={t('board.loading')} />}
       {offers.error && <Alert color="red">{(offers.error as Error).message}</Alert>}
       {offers.data && offers.data.length === 0 && <Alert color="gray">{t('board.empty')}</Alert>}

@@ -1,10 +1,11 @@
-import { Alert, Anchor, Button, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { Failure } from '../../components/Failure.tsx';
 import { Notice } from '../../components/Notice.tsx';
-import { ApiError, api, parameters } from '../../lib/api.ts';
+import { api, parameters } from '../../lib/api.ts';
 import { formatDateTime, formatDayOf } from '../../lib/format.ts';
 import { displayName, type Named, useNames, useServices } from '../../lib/names.ts';
 import { CancelDialog } from './CancelDialog.tsx';
@@ -137,11 +138,7 @@ export function Appointments() {
         </Group>
       </Group>
       {done && <Notice onClose={() => setDone(undefined)}>{done}</Notice>}
-      {failure && (
-        <Alert color="red" role="alert">
-          {failure instanceof ApiError ? failure.message : t('appointments.failed')}
-        </Alert>
-      )}
+      <Failure error={failure} />
       {list.isPending ? (
         <Loader aria-label={t('appointments.loading')} />
       ) : (

@@ -16,6 +16,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { Failure } from '../../components/Failure.tsx';
 import { ApiError, api } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { displayName, type Named as PatientSummary, useServices } from '../../lib/names.ts';
@@ -165,16 +166,8 @@ export function BookVisit() {
         </form>
       </Card>
       {found.isFetching && <Loader aria-label={t('book.finding')} />}
-      {found.error && (
-        <Alert color="red" role="alert">
-          {(found.error as Error).message}
-        </Alert>
-      )}
-      {book.error && (
-        <Alert color="red" role="alert">
-          {book.error instanceof ApiError ? book.error.message : t('book.failed')}
-        </Alert>
-      )}
+      <Failure error={found.error} />
+      <Failure error={book.error} />
       {found.data && found.data.length === 0 && (
         <>
           <Alert color="gray">{t('book.nothing')}</Alert>

@@ -1,6 +1,7 @@
-import { Alert, Button, CopyButton, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Button, CopyButton, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { Failure } from '../../components/Failure.tsx';
 import { api } from '../../lib/api.ts';
 
 /** The practitioner's iCalendar feed address (a signed link valid a year), to subscribe to in a calendar app. */
@@ -15,11 +16,7 @@ export function CalendarFeed({ practitioner }: { practitioner: string }) {
         <Button variant="default" loading={link.isPending} onClick={() => link.mutate()}>
           {t('calendar.subscribe')}
         </Button>
-        {link.error && (
-          <Alert color="red" role="alert">
-            {link.error.message}
-          </Alert>
-        )}
+        <Failure error={link.error} />
       </Stack>
     );
   return (

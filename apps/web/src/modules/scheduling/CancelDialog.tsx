@@ -28,7 +28,7 @@ export function CancelDialog({
       onClose();
       await onCancelled();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : t('appointments.failed'));
+      setError(err instanceof ApiError ? err.message : t('common.tryAgain', { ns: 'app' }));
     } finally {
       setBusy(false);
     }

@@ -1,23 +1,11 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  Group,
-  Loader,
-  Select,
-  SimpleGrid,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Loader, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useAuth } from '../../app/auth.tsx';
+import { Failure } from '../../components/Failure.tsx';
 import { api } from '../../lib/api.ts';
 import { locale } from '../../lib/i18n.ts';
 import { displayName, type Named, useNames } from '../../lib/names.ts';
@@ -116,11 +104,7 @@ export function ProviderCalendar() {
             {week.data && <Text size="sm">{t('calendar.count', { count: week.data.length })}</Text>}
           </Group>
           {week.isPending && <Loader aria-label={t('calendar.loading')} />}
-          {week.error && (
-            <Alert color="red" role="alert">
-              {week.error.message}
-            </Alert>
-          )}
+          <Failure error={week.error} />
           <SimpleGrid cols={{ base: 1, md: 7 }} spacing="xs">
             {weekDays(start).map((day) => (
               <Card

@@ -72,7 +72,7 @@ export function WaitlistForm({ patient, service }: { patient: string; service?: 
           </DatesProvider>
           {join.error && !['from', 'to', 'service'].includes(error?.field ?? '') && (
             <Alert color="red" role="alert">
-              {error?.message ?? t('appointments.failed')}
+              {error?.message ?? t('common.tryAgain', { ns: 'app' })}
             </Alert>
           )}
           <Group>

@@ -17,7 +17,6 @@ const en = {
     reasonRequired: 'Say why the visit moves; the patient and the practitioner are told.',
     nothing:
       'No time fits these constraints in the next 30 days. Try fewer constraints, or put the patient on the waitlist.',
-    failed: 'The booking did not go through.',
     results: 'Times found, best first',
     when: 'When',
     with: 'With',
@@ -87,7 +86,6 @@ const en = {
     joinTo: 'Until',
     joinButton: 'Put on the waitlist',
     joined: 'On the waitlist: the patient is offered the first freed time that fits.',
-    failed: 'That did not work. Please try again.',
   },
   calendar: {
     title: 'Calendar',
@@ -132,7 +130,6 @@ export const schedulingMessages: Messages<typeof en> = {
       reasonRequired: 'Indique por qué cambia la cita; se avisa al paciente y al profesional.',
       nothing:
         'Ningún horario cumple estas condiciones en los próximos 30 días. Pruebe con menos condiciones o ponga al paciente en la lista de espera.',
-      failed: 'No se pudo agendar la cita.',
       results: 'Horarios encontrados, el mejor primero',
       when: 'Cuándo',
       with: 'Con',
@@ -204,7 +201,6 @@ export const schedulingMessages: Messages<typeof en> = {
       joinTo: 'Hasta',
       joinButton: 'Poner en lista de espera',
       joined: 'En lista de espera: se le ofrecerá al paciente el primer horario libre que le convenga.',
-      failed: 'No funcionó. Inténtelo de nuevo.',
     },
     calendar: {
       title: 'Agenda',

@@ -18,8 +18,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { Failure } from '../../components/Failure.tsx';
 import { Notice } from '../../components/Notice.tsx';
-import { ApiError, api, parameters } from '../../lib/api.ts';
+import { api, parameters } from '../../lib/api.ts';
 import { formatDateTime, fromNow } from '../../lib/format.ts';
 import { useNames } from '../../lib/names.ts';
 import { type Action, ActionDialog } from './ActionDialog.tsx';
@@ -122,13 +123,9 @@ export function WorklistPage() {
         {t('keys.complete')}, <Kbd>s</Kbd> {t('keys.snooze')}, <Kbd>e</Kbd> {t('keys.escalate')}
       </Text>
       {notice && <Notice onClose={() => setNotice(undefined)}>{t(`done.${notice}`)}</Notice>}
-      {act.error && (
-        <Alert color="red" role="alert">
-          {act.error instanceof ApiError ? act.error.message : t('common.failed', { ns: 'app' })}
-        </Alert>
-      )}
+      <Failure error={act.error} />
       {queue.isPending && <Loader aria-label={t('loading')} />}
-      {queue.error && <Alert color="red">{(queue.error as Error).message}</Alert>}
+      <Failure error={queue.error} />
       {queue.isSuccess && items.length === 0 && (
         <Alert color="gray" title={t('emptyTitle')}>
           {t('empty')}

@@ -1,3 +1,4 @@
+import type { Words } from '@careloop/fhir';
 /** What ranking needs to know about a candidate slot. */
 export type SlotRankInput = Readonly<{
   /** The appointment's start, epoch ms. */
@@ -12,9 +13,6 @@ export type SlotRankInput = Readonly<{
   /** The practitioner is in the patient's insurance network, when known. */
   isInNetwork?: boolean | undefined;
 }>;
-
-/** A text in each language the API answers in (chosen by the request's Accept-Language). */
-export type Words = Readonly<{ en: string; es: string }>;
 
 /** A slot's place in the list: the score and, largest first, the points it is made of, in words. */
 export type SlotRank = Readonly<{ score: number; reasons: readonly { points: number; why: Words }[] }>;

@@ -1,3 +1,4 @@
+import type { Words } from '@careloop/fhir';
 import type { Temporal } from 'temporal-polyfill';
 import { TASK_TYPES, type TaskPriority, type TaskType } from './task-types.ts';
 
@@ -9,9 +10,6 @@ export type RankInput = Readonly<{
   /** The patient's risk score, 0 (low) to 1 (high), when known. */
   risk?: number | undefined;
 }>;
-
-/** A text in each language the API answers in (chosen by the request's Accept-Language). */
-export type Words = Readonly<{ en: string; es: string }>;
 
 /** A task's place in the queue: the score and, largest first, the parts it is made of, in words. */
 export type Rank = Readonly<{ score: number; reasons: readonly { points: number; why: Words }[] }>;
